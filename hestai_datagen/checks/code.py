@@ -1,0 +1,268 @@
+"""Code checks: every fenced code block is checked by its language.
+
+python → ``ast.parse`` and no blocking call inside ``async def``; yaml → ``yaml.safe_load_all``
+(and, for a compose file, the compose rules); json → parses (jsonl: each line); octave → the
+project's OCTAVE parser (strict for the current dialect, lenient for the user's 2025 dialect);
+redis / redis-cli (and ``redis-cli`` lines of shell blocks) → stream command grammar. Blocks in
+other languages are ignored. A block flagged ``anti-pattern`` skips the semantic checks only.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
+
+import orjson
+import yaml
+
+from hestai_datagen.checks import code_compose, code_python, code_redis
+from hestai_datagen.checks.base import Check, Finding
+from hestai_datagen.checks.fences import CodeBlock, code_blocks
+from hestai_datagen.examples.model import Example
+
+PYTHON = frozenset({"python", "py", "python3"})
+YAML = frozenset({"yaml", "yml"})
+JSON = frozenset({"json"})
+JSONL = frozenset({"jsonl", "ndjson"})
+OCTAVE = frozenset({"octave", "oct"})
+REDIS = frozenset({"redis", "redis-cli"})
+SHELL = frozenset({"bash", "sh", "shell", "console", "zsh"})
+
+
+class FencesClosed(Check):
+    id = "code.fence_closed"
+    description = "Every fenced code block is closed."
+
+    def run(self, example: Example) -> list[Finding]:
+        return [
+            self.finding(f"{block.where()} is never closed", block.message_index)
+            for block in code_blocks(example)
+            if not block.closed
+        ]
+
+
+class PythonParses(Check):
+    id = "code.python_parses"
+    description = "Python blocks parse (ast.parse)."
+
+    def run(self, example: Example) -> list[Finding]:
+        findings = []
+        for block in code_blocks(example, PYTHON):
+            try:
+                ast.parse(block.code)
+            except SyntaxError as exc:
+                findings.append(
+                    self.finding(
+                        f"{block.where()}: line {exc.lineno}: {exc.msg}", block.message_index
+                    )
+                )
+        return findings
+
+
+class PythonAsyncNotBlocking(Check):
+    id = "code.python_async_blocking"
+    description = (
+        "No blocking call (time.sleep, requests, urllib, sync DB drivers, subprocess.run...) "
+        "inside async def."
+    )
+
+    def run(self, example: Example) -> list[Finding]:
+        findings = []
+        for block in code_blocks(example, PYTHON):
+            if block.anti_pattern or "async" not in block.code:
+                continue
+            try:
+                tree = ast.parse(block.code)
+            except SyntaxError:
+                continue  # code.python_parses reports it
+            for call in code_python.blocking_calls(tree):
+                findings.append(
+                    self.finding(
+                        f"{block.where()}: line {call.line}: {call.name}() blocks the event loop "
+                        f"inside async def {call.function}; {call.advice}",
+                        block.message_index,
+                    )
+                )
+        return findings
+
+
+def _yaml_documents(block: CodeBlock) -> list[Any] | None:
+    try:
+        return list(yaml.safe_load_all(block.code))
+    except yaml.YAMLError:
+        return None
+
+
+class YamlParses(Check):
+    id = "code.yaml_parses"
+    description = "YAML blocks parse with yaml.safe_load."
+
+    def run(self, example: Example) -> list[Finding]:
+        findings = []
+        for block in code_blocks(example, YAML):
+            try:
+                list(yaml.safe_load_all(block.code))
+            except yaml.YAMLError as exc:
+                findings.append(self.finding(f"{block.where()}: {exc}", block.message_index))
+        return findings
+
+
+def compose_files(example: Example) -> Iterator[tuple[CodeBlock, dict[str, Any]]]:
+    """Compose documents in YAML blocks (blocks flagged anti-pattern are left out)."""
+    for block in code_blocks(example, YAML):
+        if block.anti_pattern or "services" not in block.code:
+            continue
+        for document in _yaml_documents(block) or []:
+            if code_compose.is_compose(document):
+                yield block, document
+
+
+class _ComposeCheck(Check):
+    rule: Callable[[dict[str, Any]], list[str]]
+
+    def run(self, example: Example) -> list[Finding]:
+        return [
+            self.finding(f"{block.where()}: {problem}", block.message_index)
+            for block, document in compose_files(example)
+            for problem in type(self).rule(document)
+        ]
+
+
+class ComposeDependsOn(_ComposeCheck):
+    id = "code.compose_depends_on"
+    description = "Compose: every depends_on names a defined service with a known condition."
+    rule = staticmethod(code_compose.depends_on_problems)
+
+
+class ComposeHealthcheck(_ComposeCheck):
+    id = "code.compose_healthcheck"
+    description = "Compose: condition service_healthy only where that service has a healthcheck."
+    rule = staticmethod(code_compose.healthcheck_problems)
+
+
+class ComposeSecrets(_ComposeCheck):
+    id = "code.compose_secrets"
+    description = "Compose: secret-like environment values are ${VAR} placeholders."
+    rule = staticmethod(code_compose.secret_problems)
+
+
+class JsonParses(Check):
+    id = "code.json_parses"
+    description = "JSON blocks parse (JSON Lines blocks: every line)."
+
+    def run(self, example: Example) -> list[Finding]:
+        findings = []
+        for block in code_blocks(example, JSON | JSONL):
+            if block.language in JSON:
+                pieces = [(0, block.code)]
+            else:
+                pieces = [(n, t) for n, t in enumerate(block.code.split("\n"), 1) if t.strip()]
+            for number, piece in pieces:
+                try:
+                    orjson.loads(piece)
+                except orjson.JSONDecodeError as exc:
+                    where = f" line {number}" if number else ""
+                    findings.append(
+                        self.finding(f"{block.where()}{where}: {exc}", block.message_index)
+                    )
+        return findings
+
+
+class DiagnosticLike(Protocol):
+    """What the gate reads of an ``octave.Diagnostic``."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def message(self) -> str: ...
+
+
+OctaveChecker = Callable[[str, bool], Sequence[DiagnosticLike]]
+
+_END_2025 = re.compile(r"^===END_[A-Za-z0-9_]+===\s*$", re.MULTILINE)
+_DASH_ENVELOPE = re.compile(r"^---[A-Za-z][A-Za-z0-9_]*---\s*$", re.MULTILINE)
+
+
+def is_2025_dialect(code: str) -> bool:
+    """Whether an OCTAVE block is in the user's 2025 dialect (``===END_NAME===`` or ``---NAME---``)."""
+    return bool(_END_2025.search(code) or _DASH_ENVELOPE.search(code))
+
+
+def _project_octave_checker() -> OctaveChecker:
+    from hestai_datagen.octave import check
+
+    def run(text: str, strict: bool) -> Sequence[DiagnosticLike]:
+        return check(text, strict=strict)
+
+    return run
+
+
+class OctaveParses(Check):
+    id = "code.octave_parses"
+    description = (
+        "OCTAVE blocks parse with the project's parser: strict rules for the current dialect, "
+        "lenient rules for the user's 2025 dialect."
+    )
+
+    def __init__(self, checker: OctaveChecker | None = None) -> None:
+        self._checker = checker
+
+    def run(self, example: Example) -> list[Finding]:
+        findings = []
+        checker: OctaveChecker | None = self._checker
+        for block in code_blocks(example, OCTAVE):
+            checker = checker or _project_octave_checker()
+            dialect_2025 = is_2025_dialect(block.code)
+            for diagnostic in checker(block.code, not dialect_2025):
+                if diagnostic.severity != "error":
+                    continue
+                mode = "2025 dialect, lenient" if dialect_2025 else "strict"
+                findings.append(
+                    self.finding(
+                        f"{block.where()} ({mode}): {diagnostic.line}:{diagnostic.column}: "
+                        f"{diagnostic.code} {diagnostic.message}",
+                        block.message_index,
+                    )
+                )
+        return findings
+
+
+class RedisCommands(Check):
+    id = "code.redis_commands"
+    description = "Redis stream commands (XADD, XREADGROUP, XREAD, XACK, XGROUP) are well formed."
+
+    def run(self, example: Example) -> list[Finding]:
+        findings = []
+        for block in code_blocks(example, REDIS | SHELL):
+            shell = block.language in SHELL
+            if shell and "redis-cli" not in block.code:
+                continue
+            for line, problem in code_redis.command_problems(block.code, shell=shell):
+                findings.append(
+                    self.finding(f"{block.where()}: line {line}: {problem}", block.message_index)
+                )
+        return findings
+
+
+def code_checks(octave_checker: OctaveChecker | None = None) -> list[Check]:
+    """The code checks (``octave_checker`` replaces ``octave.check``, for tests)."""
+    return [
+        FencesClosed(),
+        PythonParses(),
+        PythonAsyncNotBlocking(),
+        YamlParses(),
+        ComposeDependsOn(),
+        ComposeHealthcheck(),
+        ComposeSecrets(),
+        JsonParses(),
+        OctaveParses(octave_checker),
+        RedisCommands(),
+    ]

@@ -1,0 +1,77 @@
+"""Slot specs and the seeded sampler that fills them.
+
+A slot is written in a template's ``slots:`` mapping as one of
+- ``FILE.LIST`` or ``{vocab: FILE.LIST, count: N}``: N distinct items of a vocabulary list;
+- ``{choice: [a, b, …]}``: one of the inline values;
+- ``{int: [LOW, HIGH]}``: an integer in the closed range.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from hestai_datagen.scenarios.vocab import Vocabularies
+
+
+class SlotSpec(BaseModel):
+    """Where one slot's value comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    vocab: str | None = None
+    count: int = Field(default=1, ge=1)
+    choice: list[Any] | None = None
+    int_range: tuple[int, int] | None = Field(default=None, alias="int")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"vocab": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _exactly_one_source(self) -> SlotSpec:
+        sources = [self.vocab, self.choice, self.int_range]
+        if sum(s is not None for s in sources) != 1:
+            raise ValueError("a slot needs exactly one of vocab, choice or int")
+        if self.choice is not None and not self.choice:
+            raise ValueError("choice needs at least one value")
+        if self.int_range is not None and self.int_range[0] > self.int_range[1]:
+            raise ValueError("int range must be [low, high] with low <= high")
+        return self
+
+    def problem(self, vocabularies: Vocabularies) -> str | None:
+        """Why this slot cannot be filled from ``vocabularies``, or ``None``."""
+        if self.vocab is None:
+            return None
+        if self.vocab not in vocabularies.lists:
+            return f"unknown vocabulary {self.vocab!r}"
+        if len(vocabularies.lists[self.vocab]) < self.count:
+            return f"vocabulary {self.vocab!r} has fewer than {self.count} items"
+        return None
+
+    def sample(self, rng: random.Random, vocabularies: Vocabularies) -> Any:
+        """Draw this slot's value."""
+        if self.vocab is not None:
+            items = vocabularies.get(self.vocab)
+            if self.count == 1:
+                return items[rng.randrange(len(items))]
+            return [items[i] for i in rng.sample(range(len(items)), self.count)]
+        if self.choice is not None:
+            return self.choice[rng.randrange(len(self.choice))]
+        assert self.int_range is not None
+        return rng.randint(*self.int_range)
+
+
+def label(value: Any) -> Any:
+    """A short, JSON-compatible name for a slot value (for provenance and held-out splits)."""
+    if isinstance(value, dict):
+        for key in ("id", "name", "title", "text"):
+            if isinstance(value.get(key), str):
+                return value[key]
+        return sorted(value)
+    if isinstance(value, list):
+        return [label(v) for v in value]
+    return value
