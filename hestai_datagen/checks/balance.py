@@ -55,7 +55,9 @@ def check_balance(
             )
     missing = [ref for ref in dict.fromkeys(target_refs) if ref not in covered_refs]
     if missing:
-        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        shown = ", ".join(missing[:8]) + (
+            f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+        )
         findings.append(
             Finding(
                 check_id=COVERAGE_ID,

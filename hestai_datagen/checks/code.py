@@ -10,9 +10,10 @@ other languages are ignored. A block flagged ``anti-pattern`` skips the semantic
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import orjson
 import yaml
@@ -192,15 +193,15 @@ _DASH_ENVELOPE = re.compile(r"^---[A-Za-z][A-Za-z0-9_]*---\s*$", re.MULTILINE)
 
 
 def is_2025_dialect(code: str) -> bool:
-    """Whether an OCTAVE block is in the user's 2025 dialect (``===END_NAME===`` or ``---NAME---``)."""
+    """Whether an OCTAVE block is in the user's 2025 dialect (``===END_X===``, ``---X---``)."""
     return bool(_END_2025.search(code) or _DASH_ENVELOPE.search(code))
 
 
 def _project_octave_checker() -> OctaveChecker:
-    from hestai_datagen.octave import check
+    check = importlib.import_module("hestai_datagen.octave").check
 
     def run(text: str, strict: bool) -> Sequence[DiagnosticLike]:
-        return check(text, strict=strict)
+        return cast(Sequence[DiagnosticLike], check(text, strict=strict))
 
     return run
 

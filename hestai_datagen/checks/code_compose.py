@@ -54,9 +54,7 @@ def depends_on_problems(document: Mapping[str, Any]) -> list[str]:
             if isinstance(spec, Mapping) and "condition" in spec:
                 condition = spec["condition"]
                 if condition not in CONDITIONS:
-                    problems.append(
-                        f"service {name!r}: unknown depends_on condition {condition!r}"
-                    )
+                    problems.append(f"service {name!r}: unknown depends_on condition {condition!r}")
     return problems
 
 

@@ -83,7 +83,9 @@ def _check_streams(command: str, args: list[str], allowed_ids: frozenset[str]) -
     return None
 
 
-def _check_options(command: str, options: list[str], with_value: set[str], flags: set[str]) -> str | None:
+def _check_options(
+    command: str, options: list[str], with_value: set[str], flags: set[str]
+) -> str | None:
     i = 0
     while i < len(options):
         word = options[i].upper()
@@ -162,7 +164,7 @@ def _strip_cli(tokens: list[str]) -> list[str] | None:
 
 
 def commands(code: str, *, shell: bool) -> Iterator[tuple[int, str, list[str]]]:
-    """``(line, COMMAND, args)`` for each stream command of a block; ``("", [error])`` on bad quoting."""
+    """``(line, COMMAND, args)`` per stream command of a block (``""``, [error]) on bad quoting."""
     for number, line in enumerate(code.split("\n"), start=1):
         text = line if shell else _PROMPT.sub("", line, count=1)
         if shell:

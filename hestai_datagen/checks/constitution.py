@@ -124,7 +124,9 @@ class Constitution:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except OSError as exc:
-            raise ConfigError(f"cannot read constitution rules: {exc.strerror}", path=path) from None
+            raise ConfigError(
+                f"cannot read constitution rules: {exc.strerror}", path=path
+            ) from None
         except yaml.YAMLError as exc:
             raise ConfigError(f"constitution rules are not valid YAML: {exc}", path=path) from None
         try:
@@ -132,7 +134,9 @@ class Constitution:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise ConfigError(f"invalid constitution rules at {where}: {first['msg']}", path=path) from None
+            raise ConfigError(
+                f"invalid constitution rules at {where}: {first['msg']}", path=path
+            ) from None
         return cls(rules, source=str(path))
 
     def is_placeholder(self, value: str) -> bool:
@@ -151,7 +155,7 @@ class Constitution:
         return False
 
     def violations(self, field: TextField, category: Category) -> Iterator[tuple[Rule, str]]:
-        """``(rule, matched text)`` for each rule of ``category`` that ``field`` breaks (once per rule)."""
+        """``(rule, matched text)`` for each rule of ``category`` that ``field`` breaks."""
         for compiled in self.rules:
             if compiled.rule.category != category:
                 continue

@@ -32,7 +32,9 @@ DUPLICATE_CHECKS = (
     CheckInfo(
         id=EXACT_ID,
         severity="error",
-        description="No exact duplicate (SHA-256 of the normalized conversation); the first is kept.",
+        description=(
+            "No exact duplicate (SHA-256 of the normalized conversation); the first is kept."
+        ),
     ),
     CheckInfo(
         id=NEAR_ID,
@@ -98,11 +100,13 @@ class DuplicateIndex:
         return Signature(example.id, example.scenario, digest, minhash)
 
     def look(self, signature: Signature) -> list[Finding]:
-        """Findings if the row duplicates a kept one (id, exact, near — at most one of the last two)."""
+        """Findings if the row duplicates a kept one: id, then exact or else near."""
         findings = []
         if signature.id in self._ids:
             findings.append(
-                Finding(check_id=ID_ID, severity="error", reason=f"id {signature.id!r} already used")
+                Finding(
+                    check_id=ID_ID, severity="error", reason=f"id {signature.id!r} already used"
+                )
             )
         kept = self._digests.get(signature.digest)
         if kept is not None:
@@ -117,7 +121,9 @@ class DuplicateIndex:
         best: tuple[float, int] | None = None
         for key in self._lsh.query(signature.minhash):
             similarity = signature.minhash.jaccard(self._kept[key][1])
-            if similarity >= self.threshold and (best is None or (similarity, -key) > (best[0], -best[1])):
+            if similarity >= self.threshold and (
+                best is None or (similarity, -key) > (best[0], -best[1])
+            ):
                 best = (similarity, key)
         if best is not None:
             other = self._kept[best[1]][0]

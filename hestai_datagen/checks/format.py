@@ -1,4 +1,4 @@
-"""Format checks: the conversation is well formed chat data with answered, schema-valid tool calls."""
+"""Format checks: well-formed chat data whose tool calls are offered, answered and schema-valid."""
 
 from __future__ import annotations
 

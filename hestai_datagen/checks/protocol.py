@@ -8,8 +8,9 @@ mentioned must exist, and a standard code must not be described with another cod
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Protocol, cast
 
 from hestai_datagen.checks import jsonrpc
 from hestai_datagen.checks.base import Check, Finding
@@ -31,9 +32,8 @@ TraceChecker = Callable[[Sequence[TraceMessage]], Sequence[TraceProblemLike]]
 
 
 def _project_trace_checker() -> TraceChecker:
-    from hestai_datagen.mcp_traces import check_trace
-
-    return check_trace
+    module = importlib.import_module("hestai_datagen.mcp_traces")
+    return cast(TraceChecker, module.check_trace)
 
 
 class TraceValid(Check):

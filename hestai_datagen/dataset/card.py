@@ -216,8 +216,12 @@ def _counts(card: CardInput) -> str:
     by_scenario = _table(
         ["scenario", "priority", *splits, "all"],
         [
-            [sc, stats.scenario_priority.get(sc, ""), *(str(v.get(s, 0)) for s in splits)]
-            + [str(sum(v.values()))]
+            [
+                sc,
+                stats.scenario_priority.get(sc, ""),
+                *(str(v.get(s, 0)) for s in splits),
+                str(sum(v.values())),
+            ]
             for sc, v in sorted(stats.scenarios.items())
         ],
     )

@@ -76,7 +76,7 @@ def _loads(text: str, where: str) -> Any:
         raise DatasetError(f"{where}: not strict JSON: {exc}") from None
 
 
-# --- OpenAI ---------------------------------------------------------------------------------
+# --- OpenAI ---
 
 
 def to_openai(example: Example) -> dict[str, Any]:
@@ -112,7 +112,7 @@ def from_openai(record: dict[str, Any]) -> Conversation:
     return Conversation(messages=messages, tools=list(record.get("tools", [])))
 
 
-# --- shared by ShareGPT and Hermes ------------------------------------------------------------
+# --- shared by ShareGPT and Hermes ---
 
 
 def _turns(example: Example) -> Iterator[tuple[Message, list[Message]]]:
@@ -162,7 +162,7 @@ def _function_definitions(example: Example) -> list[dict[str, Any]]:
     return functions
 
 
-# --- ShareGPT -----------------------------------------------------------------------------------
+# --- ShareGPT ---
 
 
 def to_sharegpt(example: Example) -> dict[str, Any]:
@@ -241,7 +241,7 @@ def from_sharegpt(record: dict[str, Any]) -> Conversation:
     )
 
 
-# --- Hermes ---------------------------------------------------------------------------------------
+# --- Hermes ---
 
 
 def to_hermes(example: Example) -> dict[str, Any]:
@@ -340,7 +340,7 @@ def _split_hermes_system(value: str) -> tuple[str | None, list[dict[str, Any]]]:
     return content, tools
 
 
-# --- files ------------------------------------------------------------------------------------------
+# --- files ---
 
 _WRITERS: dict[ExportFormat, Callable[[Example], dict[str, Any]]] = {
     "openai": to_openai,

@@ -105,7 +105,7 @@ class SplitShardWriter:
         return self.shards
 
     def abort(self) -> None:
-        """Close any open file without finishing it (the staging folder is removed by the caller)."""
+        """Close any open file unfinished (the caller removes the staging folder)."""
         shard, self._open = self._open, None
         if shard is not None:
             if shard.handle is not None:
@@ -137,7 +137,9 @@ class SplitShardWriter:
         try:
             table = pa.Table.from_pylist(self._batch, schema=self._schema)
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-            raise DatasetError(f"a {self._split} row does not fit the dataset features: {exc}")
+            raise DatasetError(
+                f"a {self._split} row does not fit the dataset features: {exc}"
+            ) from None
         self.arrow_bytes += table.nbytes
         shard = self._open
         if shard is not None and shard.parquet is not None:

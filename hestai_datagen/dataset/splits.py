@@ -93,7 +93,7 @@ def group_fraction(group: str, seed: int) -> float:
 
 
 def assign_split(example: Example, config: SplitConfig, *, group: str | None = None) -> str:
-    """The split of an example, decided by its group (``meta.instance`` unless ``group`` is given)."""
+    """The split of an example, by its group (``meta.instance`` unless ``group`` is given)."""
     if config.heldout is not None and config.heldout.matches(example):
         return HELDOUT
     point = group_fraction(group if group is not None else example.meta.instance, config.seed)

@@ -180,9 +180,9 @@ class DatasetWriter:
         staged_data = self._staging / DATA_DIR
         staged_data.mkdir()
         entries: list[ShardEntry] = []
-        for split, files in shards.items():
-            for i, shard in enumerate(files):
-                rel = f"{DATA_DIR}/{split}-{i:05d}-of-{len(files):05d}.{self.fmt}"
+        for split, split_shards in shards.items():
+            for i, shard in enumerate(split_shards):
+                rel = f"{DATA_DIR}/{split}-{i:05d}-of-{len(split_shards):05d}.{self.fmt}"
                 os.replace(shard.path, self._staging / rel)
                 entries.append(
                     ShardEntry(
@@ -210,7 +210,7 @@ class DatasetWriter:
                 info=info,
                 stats=stats,
                 data_format=self.fmt,
-                shard_counts={split: len(files) for split, files in shards.items()},
+                shard_counts={split: len(found) for split, found in shards.items()},
                 split_arrow_bytes={split: w.arrow_bytes for split, w in self._splits.items()},
                 reject_arrow_bytes=self._reject_arrow_bytes,
                 example_line=self._stats.example_line,

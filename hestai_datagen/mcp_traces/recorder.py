@@ -99,21 +99,19 @@ class _Servers:
         self.workdir = workdir
         self._memory_server = build_server()
         self._http: dict[str, tuple[str, RecordingMiddleware]] = {}
-        self._lock = anyio.Lock()
         self._counter = 0
 
-    async def http(self, flavour: str) -> tuple[str, RecordingMiddleware]:
-        async with self._lock:
-            if flavour not in self._http:
-                server = build_server()
-                if flavour == "sse":
-                    app = server.sse_app()
-                else:
-                    app = server.streamable_http_app(stateless_http=flavour == "stateless")
-                tap = RecordingMiddleware(app, standalone_get=flavour != "sse")
-                url = await self._stack.enter_async_context(LoopbackServer(tap).running())
-                self._http[flavour] = (url, tap)
-            return self._http[flavour]
+    async def start_http(self, keys: Iterable[RecordingKey]) -> None:
+        """Start the loopback servers ``keys`` need (in the caller's task, which stops them)."""
+        for flavour in sorted({_flavour(k) for k in keys if k.transport in ("streamable-http", "sse")}):
+            server = build_server()
+            if flavour == "sse":
+                app = server.sse_app()
+            else:
+                app = server.streamable_http_app(stateless_http=flavour == "stateless")
+            tap = RecordingMiddleware(app, standalone_get=flavour != "sse")
+            url = await self._stack.enter_async_context(LoopbackServer(tap).running())
+            self._http[flavour] = (url, tap)
 
     async def channel(self, key: RecordingKey) -> Channel:
         self._counter += 1
@@ -122,9 +120,14 @@ class _Servers:
             return MemoryChannel(self._memory_server)
         if key.transport == "stdio":
             return StdioChannel(self.workdir, name)
-        flavour = "sse" if key.transport == "sse" else ("stateless" if key.stateless else "stateful")
-        url, tap = await self.http(flavour)
+        url, tap = self._http[_flavour(key)]
         return HttpChannel(key.transport, url, tap, name)
+
+
+def _flavour(key: RecordingKey) -> str:
+    if key.transport == "sse":
+        return "sse"
+    return "stateless" if key.stateless else "stateful"
 
 
 async def _record_one(servers: _Servers, key: RecordingKey) -> Recording:
@@ -223,6 +226,7 @@ class Recorder:
         limit = anyio.Semaphore(MAX_CONCURRENT)
         stdio_limit = anyio.Semaphore(MAX_CONCURRENT_STDIO)
         async with _servers() as servers:
+            await servers.start_http(keys)
 
             async def run(key: RecordingKey) -> None:
                 async with limit, _maybe(stdio_limit, key.transport == "stdio"):

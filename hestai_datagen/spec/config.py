@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from hestai_datagen.dataset.splits import HeldOutConfig
 from hestai_datagen.errors import ConfigError
 from hestai_datagen.scenarios.yaml_source import load_yaml
 
@@ -20,13 +21,6 @@ PRIORITIES = ("P1", "P2", "P3", "INTEGRATION")
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class HeldOut(_Strict):
-    """Whole scenarios or slot values kept out of train, for measuring generalization."""
-
-    scenarios: list[str] = Field(default_factory=list)
-    slot_values: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class OutputConfig(_Strict):
@@ -53,7 +47,7 @@ class BuildConfig(_Strict):
     splits: dict[str, float] = Field(
         default_factory=lambda: {"train": 0.8, "validation": 0.1, "test": 0.1}
     )
-    heldout: HeldOut = Field(default_factory=HeldOut)
+    heldout: HeldOutConfig = Field(default_factory=HeldOutConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
     quality: dict[str, Any] = Field(default_factory=dict)
     attempt_budget: float = Field(default=3.0, ge=1.0)

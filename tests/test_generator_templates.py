@@ -1,0 +1,129 @@
+"""Template loading: metadata validation, clear load errors, and the sandbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hestai_datagen.errors import TemplateError, VocabularyError
+from hestai_datagen.examples.render import render_example
+from hestai_datagen.scenarios.providers import Resources, default_providers, provided_variables
+from hestai_datagen.scenarios.template import load_templates
+from hestai_datagen.scenarios.vocab import load_vocabularies
+
+GOOD = """\
+id: p3.test.good
+priority: P3
+covers: [SECTION_III:ARCHITECTURE_SPECIFIC_CODE.ASYNC_PYTHON_PATTERNS]
+description: a test template
+slots:
+  name: people.names
+  n: {int: [1, 3]}
+messages:
+  - role: user
+    content: "Hello {{ name }}"
+  - role: assistant
+    content: |
+      {{ n }} times hello, {{ name }}.
+"""
+
+
+@pytest.fixture
+def vocab_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "vocab"
+    folder.mkdir()
+    (folder / "people.yaml").write_text("names: [Ada, Grace, Linus]\n")
+    return folder
+
+
+def _load(folder: Path, vocab_dir: Path) -> list:  # type: ignore[type-arg]
+    vocab = load_vocabularies(vocab_dir)
+    return load_templates(folder, vocab, provided_variables(default_providers()))
+
+
+def _write(tmp_path: Path, text: str, name: str = "t.yaml") -> Path:
+    folder = tmp_path / "templates"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text)
+    return folder
+
+
+def test_good_template_loads_and_renders(tmp_path: Path, vocab_dir: Path) -> None:
+    [template] = _load(_write(tmp_path, GOOD), vocab_dir)
+    vocab = load_vocabularies(vocab_dir)
+    example = render_example(
+        template, seed=1, index=3, domain="HEPHAESTUS", providers={}, resources=Resources(vocab)
+    )
+    assert example.messages[0].content.startswith("Hello ")
+    assert example.scenario == "p3.test.good"
+    again = render_example(
+        template, seed=1, index=3, domain="HEPHAESTUS", providers={}, resources=Resources(vocab)
+    )
+    assert again == example
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        (GOOD.replace("{{ name }}\"", "{{ name \""), 10, "Jinja syntax error"),
+        (GOOD.replace("{{ n }} times", "{{ count }} times"), 12, "undefined variable 'count'"),
+        (GOOD.replace("people.names", "people.nobody"), 6, "unknown vocabulary 'people.nobody'"),
+        (GOOD.replace("priority: P3", "priority: P9"), 2, "priority"),
+        (GOOD.replace("id: p3.test.good", "id: Bad Id"), 1, "id must be lowercase"),
+        (GOOD + "context: nowhere\n", 14, "unknown context provider 'nowhere'"),
+        (GOOD.replace("slots:", "slots: [\n"), 8, "invalid YAML"),
+    ],
+)
+def test_bad_template_names_file_and_line(
+    tmp_path: Path, vocab_dir: Path, text: str, line: int, fragment: str
+) -> None:
+    folder = _write(tmp_path, text)
+    with pytest.raises(TemplateError) as caught:
+        _load(folder, vocab_dir)
+    message = str(caught.value)
+    assert message.startswith(f"{folder / 't.yaml'}:{line}:"), message
+    assert fragment in message
+
+
+def test_duplicate_ids_are_a_load_error(tmp_path: Path, vocab_dir: Path) -> None:
+    folder = _write(tmp_path, GOOD, "a.yaml")
+    _write(tmp_path, GOOD, "b.yaml")
+    with pytest.raises(TemplateError, match="duplicate template id 'p3.test.good'"):
+        _load(folder, vocab_dir)
+
+
+def test_bad_vocabulary_names_file_and_line(tmp_path: Path) -> None:
+    folder = tmp_path / "vocab"
+    folder.mkdir()
+    (folder / "people.yaml").write_text("names: []\n")
+    with pytest.raises(VocabularyError, match=r"people.yaml:1:\d+: 'names' must be a non-empty"):
+        load_vocabularies(folder)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "{{ name.__class__.__mro__ }}",
+        "{{ ''.__class__.__subclasses__() }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ name.upper.__globals__ }}",
+    ],
+)
+def test_sandbox_blocks_python_internals(
+    tmp_path: Path, vocab_dir: Path, expression: str
+) -> None:
+    text = GOOD.replace('"Hello {{ name }}"', f'"{expression}"')
+    try:
+        [template] = _load(_write(tmp_path, text), vocab_dir)
+    except TemplateError:
+        return  # rejected at load time (unknown variable such as `cycler`)
+    with pytest.raises(TemplateError):
+        render_example(
+            template,
+            seed=1,
+            index=0,
+            domain="HEPHAESTUS",
+            providers={},
+            resources=Resources(load_vocabularies(vocab_dir)),
+        )
