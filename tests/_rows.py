@@ -8,9 +8,21 @@ results, and the final answer, plus the JSON-RPC trace behind the call.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
+from typing import Literal
 
 import orjson
 
+from hestai_datagen.dataset import (
+    BuildInfo,
+    CheckInfo,
+    DatasetWriter,
+    Manifest,
+    PlanRow,
+    SplitConfig,
+    assign_split,
+    near_duplicate_groups,
+)
 from hestai_datagen.examples.model import (
     Example,
     ExampleMeta,
@@ -20,6 +32,8 @@ from hestai_datagen.examples.model import (
     ToolCall,
     TraceMessage,
 )
+
+REPO = Path(__file__).resolve().parents[1]
 
 SYSTEM = (
     "You are a HESTAI agent. Use the MCP tools you are offered, read their results carefully, "
@@ -79,10 +93,34 @@ _SUBJECTS = [
     "emoji 🚀 rollout checklist",
     "tabs\tand\nnewlines",
 ]
-_WORDS = (
-    "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november "
-    "oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu"
-).split()
+_WORDS = [
+    "alpha",
+    "bravo",
+    "charlie",
+    "delta",
+    "echo",
+    "foxtrot",
+    "golf",
+    "hotel",
+    "india",
+    "juliet",
+    "kilo",
+    "lima",
+    "mike",
+    "november",
+    "oscar",
+    "papa",
+    "quebec",
+    "romeo",
+    "sierra",
+    "tango",
+    "uniform",
+    "victor",
+    "whiskey",
+    "xray",
+    "yankee",
+    "zulu",
+]
 
 
 def _args(value: dict[str, object]) -> str:
@@ -248,3 +286,59 @@ def reject_record(example: Example, check_id: str = "tool-args-schema") -> bytes
             "row": example.to_json_line().decode().strip(),
         }
     )
+
+
+def build_info(**overrides: object) -> BuildInfo:
+    """A realistic BuildInfo for the test rows (plan, checks, gate stats)."""
+    plan = [
+        PlanRow(
+            spec_ref=f"§{priority}::{scenario.upper().replace('-', '_')}",
+            priority=priority,
+            templates=[f"{scenario}.jinja"],
+            planned=12,
+            produced=12,
+        )
+        for scenario, (priority, _domain) in SCENARIOS.items()
+    ]
+    values: dict[str, object] = {
+        "generator_version": "0.1.0",
+        "seed": 7,
+        "spec_path": "octave_configs/hestai-training-priorities.oct.md",
+        "spec_sha256": hashlib.sha256(b"spec").hexdigest(),
+        "config_path": "configs/default.yaml",
+        "config_sha256": hashlib.sha256(b"config").hexdigest(),
+        "templates": {f"{s}.jinja": hashlib.sha256(s.encode()).hexdigest() for s in SCENARIOS},
+        "counts": {"generated": 73, "accepted": 72, "rejected": 1},
+        "plan": plan,
+        "gate_stats": {"checked": 73, "passed": 72, "rejected": {"tool-args-schema": 1}},
+        "checks": [
+            CheckInfo(id="tool-args-schema", description="tool-call arguments match the schema"),
+            CheckInfo(id="mcp-trace", description="the trace is valid JSON-RPC for its protocol"),
+        ],
+        "reproduce": "hestai-datagen build --out data/build --seed 7",
+        "spec_name": "HESTAI training priorities",
+        "spec_description": "What a HESTAI agent must do well, by priority.",
+    }
+    values.update(overrides)
+    return BuildInfo.model_validate(values)
+
+
+def build_dataset(
+    out: Path,
+    *,
+    fmt: Literal["jsonl", "parquet"] = "jsonl",
+    rows: list[Example] | None = None,
+    max_shard_bytes: int = 16_000,
+    splits: SplitConfig | None = None,
+    rejects: int = 1,
+) -> Manifest:
+    """Write a whole dataset folder of test rows, grouping near duplicates as the build does."""
+    rows = rows if rows is not None else make_rows()
+    config = splits if splits is not None else SplitConfig(seed=7)
+    groups = near_duplicate_groups(rows)
+    with DatasetWriter(out, fmt=fmt, max_shard_bytes=max_shard_bytes) as writer:
+        for example in rows:
+            writer.add(example, assign_split(example, config, group=groups[example.id]))
+        for example in rows[:rejects]:
+            writer.add_reject(reject_record(example))
+        return writer.finish(build_info(splits=config))

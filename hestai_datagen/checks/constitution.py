@@ -5,13 +5,14 @@ a check of its own: ``constitution.secret`` (API keys, tokens, private keys, pas
 ``constitution.personal_data`` (e-mail addresses outside reserved example domains, phone numbers,
 card numbers that pass the Luhn checksum) and ``constitution.disallowed_content``. Every string of
 the row is scanned; a match rejects the row and the reason names the rule id and the field.
-Placeholders (``${VAR}``, ``<token>``, ``xxxx``...) are never violations.
+Placeholders (``${VAR}``, ``<token>``, ``xxxx``...) are never secrets or personal data.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hestai_datagen.checks.base import Check, Finding
+from hestai_datagen.checks.cache import LastRowMemo
 from hestai_datagen.checks.content import TextField, text_fields
 from hestai_datagen.errors import ConfigError
 from hestai_datagen.examples.model import Example
@@ -83,7 +85,11 @@ class CompiledRule:
         """The matched texts of ``text`` that violate this rule."""
         for match in self.pattern.finditer(text):
             value = match.group(self.rule.value_group) if self.rule.value_group else match.group()
-            if value is None or self._constitution.is_placeholder(value):
+            if value is None:
+                continue
+            if self.rule.category != "disallowed_content" and self._constitution.is_placeholder(
+                value
+            ):
                 continue
             if self._passes_validator(match.group(), value):
                 yield match.group()
@@ -154,14 +160,32 @@ class Constitution:
                 return True
         return False
 
-    def violations(self, field: TextField, category: Category) -> Iterator[tuple[Rule, str]]:
-        """``(rule, matched text)`` for each rule of ``category`` that ``field`` breaks."""
+    def scan(self, example: Example) -> list[Violation]:
+        """Every rule the row breaks, once per rule and field.
+
+        Each rule is first tried on all the row's text at once (fields joined by newlines, which
+        every rule treats like a text boundary); only the rules that hit are run field by field.
+        """
+        fields = list(text_fields(example))
+        combined = "\n".join(field.text for field in fields)
+        found: list[Violation] = []
         for compiled in self.rules:
-            if compiled.rule.category != category:
+            if compiled.pattern.search(combined) is None:
                 continue
-            for matched in compiled.violations(field.text):
-                yield compiled.rule, matched
-                break
+            for field in fields:
+                for matched in compiled.violations(field.text):
+                    found.append(Violation(compiled.rule, field, matched))
+                    break
+        return found
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One rule broken in one field of a row."""
+
+    rule: Rule
+    field: TextField
+    matched: str
 
 
 def _mask(text: str) -> str:
@@ -173,21 +197,20 @@ def _mask(text: str) -> str:
 class _ConstitutionCheck(Check):
     category: Category
 
-    def __init__(self, constitution: Constitution) -> None:
-        self._constitution = constitution
+    def __init__(
+        self, constitution: Constitution, scans: LastRowMemo[list[Violation]] | None = None
+    ) -> None:
+        self._scans = scans or LastRowMemo(constitution.scan)
 
     def run(self, example: Example) -> list[Finding]:
-        constitution = self._constitution
-        findings = []
-        for field in text_fields(example):
-            for rule, matched in constitution.violations(field, self.category):
-                findings.append(
-                    self.finding(
-                        f"rule {rule.id} ({rule.description}) in {field.where}: {_mask(matched)}",
-                        field.message_index,
-                    )
-                )
-        return findings
+        return [
+            self.finding(
+                f"rule {v.rule.id} ({v.rule.description}) in {v.field.where}: {_mask(v.matched)}",
+                v.field.message_index,
+            )
+            for v in self._scans.get(example)
+            if v.rule.category == self.category
+        ]
 
 
 class Secrets(_ConstitutionCheck):
@@ -210,4 +233,9 @@ class DisallowedContent(_ConstitutionCheck):
 
 def constitution_checks(constitution: Constitution) -> list[Check]:
     """The three constitution checks, sharing one set of rules."""
-    return [Secrets(constitution), PersonalData(constitution), DisallowedContent(constitution)]
+    scans: LastRowMemo[list[Violation]] = LastRowMemo(constitution.scan)
+    return [
+        Secrets(constitution, scans),
+        PersonalData(constitution, scans),
+        DisallowedContent(constitution, scans),
+    ]

@@ -12,8 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-
-from datasketch import MinHash, MinHashLSH
+from typing import Any
 
 from hestai_datagen.checks.base import CheckInfo, Finding
 from hestai_datagen.checks.content import conversation_text
@@ -70,26 +69,30 @@ class Signature:
     id: str
     scenario: str
     digest: str
-    minhash: MinHash
+    minhash: Any  # datasketch.MinHash
 
 
 class DuplicateIndex:
     """The rows kept so far, for exact and near-duplicate lookups."""
 
     def __init__(self, *, threshold: float, num_perm: int, shingle_size: int, seed: int) -> None:
+        from datasketch import MinHash  # slow import (scipy): only when a gate is made
+
+        self._minhash = MinHash
+        self._num_perm = num_perm
         self.threshold = threshold
         self.shingle_size = shingle_size
         self._template = MinHash(num_perm=num_perm, seed=seed)
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._lsh: Any = None  # built on the first lookup that has something to compare with
         self._ids: set[str] = set()
         self._digests: dict[str, _Kept] = {}
-        self._kept: list[tuple[_Kept, MinHash]] = []
+        self._kept: list[tuple[_Kept, Any]] = []
 
     def signature(self, example: Example) -> Signature:
         """Hash and MinHash of a row."""
         full = conversation_text(example, include_system=True)
         digest = hashlib.sha256(full.encode()).hexdigest()
-        minhash = MinHash(
+        minhash = self._minhash(
             num_perm=self._template.num_perm,
             seed=self._template.seed,
             permutations=self._template.permutations,
@@ -119,7 +122,7 @@ class DuplicateIndex:
             )
             return findings
         best: tuple[float, int] | None = None
-        for key in self._lsh.query(signature.minhash):
+        for key in self._candidates(signature):
             similarity = signature.minhash.jaccard(self._kept[key][1])
             if similarity >= self.threshold and (
                 best is None or (similarity, -key) > (best[0], -best[1])
@@ -146,4 +149,18 @@ class DuplicateIndex:
         self._digests.setdefault(signature.digest, kept)
         key = len(self._kept)
         self._kept.append((kept, signature.minhash))
-        self._lsh.insert(key, signature.minhash, check_duplication=False)
+        if self._lsh is not None:
+            self._lsh.insert(key, signature.minhash, check_duplication=False)
+
+    def _candidates(self, signature: Signature) -> list[int]:
+        if not self._kept:
+            return []
+        if self._lsh is None:
+            from datasketch import MinHashLSH
+
+            # Choosing the band parameters is a numeric optimisation: only pay for it when the
+            # index holds something.
+            self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self._num_perm)
+            for key, (_, minhash) in enumerate(self._kept):
+                self._lsh.insert(key, minhash, check_duplication=False)
+        return sorted(self._lsh.query(signature.minhash))

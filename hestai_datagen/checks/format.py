@@ -9,6 +9,7 @@ from jsonschema import Draft202012Validator, SchemaError, validators
 from jsonschema.exceptions import best_match
 
 from hestai_datagen.checks.base import Check, Finding
+from hestai_datagen.checks.cache import BoundedCache
 from hestai_datagen.examples.model import Example
 
 ROW_MODEL_ID = "format.row_model"
@@ -136,32 +137,40 @@ class ToolsDefined(Check):
         "Schema for parameters."
     )
 
+    def __init__(self) -> None:
+        self._problems: BoundedCache[str, list[str]] = BoundedCache()
+
     def run(self, example: Example) -> list[Finding]:
-        findings: list[Finding] = []
-        names: set[str] = set()
-        for k, tool in enumerate(example.tool_definitions()):
-            function = tool.get("function") if isinstance(tool, dict) else None
-            if not isinstance(tool, dict) or tool.get("type") != "function":
-                findings.append(self.finding(f"tools[{k}] is not a function definition"))
-                continue
-            if not isinstance(function, dict) or not isinstance(function.get("name"), str):
-                findings.append(self.finding(f"tools[{k}] has no function name"))
-                continue
-            name = function["name"]
-            if name in names:
-                findings.append(self.finding(f"tool {name!r} is offered twice"))
-            names.add(name)
-            parameters = function.get("parameters")
-            if parameters is None:
-                continue
-            if not isinstance(parameters, dict):
-                findings.append(self.finding(f"tool {name!r}: parameters is not a JSON Schema"))
-                continue
-            try:
-                validators.validator_for(parameters, Draft202012Validator).check_schema(parameters)
-            except SchemaError as exc:
-                findings.append(self.finding(f"tool {name!r}: invalid schema: {exc.message}"))
-        return findings
+        problems = self._problems.get(example.tools, lambda: _tool_list_problems(example))
+        return [self.finding(problem) for problem in problems]
+
+
+def _tool_list_problems(example: Example) -> list[str]:
+    problems: list[str] = []
+    names: set[str] = set()
+    for k, tool in enumerate(example.tool_definitions()):
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if not isinstance(tool, dict) or tool.get("type") != "function":
+            problems.append(f"tools[{k}] is not a function definition")
+            continue
+        if not isinstance(function, dict) or not isinstance(function.get("name"), str):
+            problems.append(f"tools[{k}] has no function name")
+            continue
+        name = function["name"]
+        if name in names:
+            problems.append(f"tool {name!r} is offered twice")
+        names.add(name)
+        parameters = function.get("parameters")
+        if parameters is None:
+            continue
+        if not isinstance(parameters, dict):
+            problems.append(f"tool {name!r}: parameters is not a JSON Schema")
+            continue
+        try:
+            validators.validator_for(parameters, Draft202012Validator).check_schema(parameters)
+        except SchemaError as exc:
+            problems.append(f"tool {name!r}: invalid schema: {exc.message}")
+    return problems
 
 
 class ToolNameOffered(Check):
@@ -183,17 +192,13 @@ class ToolArgumentsSchema(Check):
     description = "Tool-call arguments are a JSON object valid against the offered tool's schema."
 
     def __init__(self) -> None:
-        self._validators: dict[bytes, Any] = {}
+        self._validators: BoundedCache[bytes, Any] = BoundedCache()
 
     def _validator(self, schema: dict[str, Any]) -> Any:
         key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
-        validator = self._validators.get(key)
-        if validator is None:
-            cls = validators.validator_for(schema, Draft202012Validator)
-            validator = cls(schema)
-            if len(self._validators) < 1024:
-                self._validators[key] = validator
-        return validator
+        return self._validators.get(
+            key, lambda: validators.validator_for(schema, Draft202012Validator)(schema)
+        )
 
     def run(self, example: Example) -> list[Finding]:
         offered = _offered_tools(example)

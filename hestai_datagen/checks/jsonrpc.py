@@ -58,12 +58,21 @@ class Mention:
     meanings: frozenset[int]
 
 
+# An error object or constructor: {"code": -32601, "message": "..."}, code=-32601, message="..."
+_PAIRED = re.compile(
+    r"""code["']?\s*[:=]\s*(?P<code>-32\d{3})\s*,\s*["']?message["']?\s*[:=]\s*"""
+    r"""(?P<quote>["'])(?P<message>.*?)(?P=quote)"""
+)
+_CLAUSE_BREAK = re.compile(r"[,;.!?]|\b(?:and|but|while|whereas)\b")
+
+
 def mentions(text: str) -> list[Mention]:
     """Every reserved-range code in ``text`` with the meanings attributed to it.
 
-    A meaning phrase is attributed to the nearest code mention on the same line, within
-    ``NEAR_CHARS`` characters (so in "invalid params is -32602, method not found is -32601" each
-    phrase goes to its own code).
+    The message of an error object (``"code": C, "message": M``) belongs to its code. Any other
+    meaning phrase goes to the nearest code mention on the same line within ``NEAR_CHARS``
+    characters, preferring one not separated from it by a clause break (so in "invalid params is
+    -32602, method not found is -32601" each phrase goes to its own code).
     """
     found = [
         (int(m.group()), m.start(), m.end())
@@ -73,23 +82,41 @@ def mentions(text: str) -> list[Mention]:
     if not found:
         return []
     attributed: list[set[int]] = [set() for _ in found]
+    starts = {start: index for index, (_, start, _) in enumerate(found)}
+    claimed: list[tuple[int, int]] = []
+    for pair in _PAIRED.finditer(text):
+        index = starts.get(pair.start("code"))
+        if index is None:
+            continue
+        claimed.append(pair.span("message"))
+        for meaning, pattern in MEANING_PHRASES.items():
+            if pattern.search(pair.group("message")):
+                attributed[index].add(meaning)
     for meaning, pattern in MEANING_PHRASES.items():
         for phrase in pattern.finditer(text):
-            best: tuple[int, int] | None = None
-            for index, (_, start, end) in enumerate(found):
-                if phrase.end() <= start:
-                    gap = text[phrase.end() : start]
-                elif phrase.start() >= end:
-                    gap = text[end : phrase.start()]
-                else:
-                    gap = ""
-                if "\n" in gap or len(gap) > NEAR_CHARS:
-                    continue
-                if best is None or len(gap) < best[0]:
-                    best = (len(gap), index)
+            if any(start <= phrase.start() < end for start, end in claimed):
+                continue
+            best = _nearest(text, phrase.start(), phrase.end(), found)
             if best is not None:
-                attributed[best[1]].add(meaning)
+                attributed[best].add(meaning)
     return [
         Mention(code, start, frozenset(meanings))
         for (code, start, _), meanings in zip(found, attributed, strict=True)
     ]
+
+
+def _nearest(text: str, start: int, end: int, found: list[tuple[int, int, int]]) -> int | None:
+    best: tuple[bool, int, int] | None = None
+    for index, (_, code_start, code_end) in enumerate(found):
+        if end <= code_start:
+            gap = text[end:code_start]
+        elif start >= code_end:
+            gap = text[code_end:start]
+        else:
+            gap = ""
+        if "\n" in gap or len(gap) > NEAR_CHARS:
+            continue
+        rank = (bool(_CLAUSE_BREAK.search(gap)), len(gap), index)
+        if best is None or rank < best:
+            best = rank
+    return None if best is None else best[2]

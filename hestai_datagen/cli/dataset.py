@@ -1,4 +1,8 @@
-"""CLI commands for a finished dataset folder: ``export`` (trainer formats) and ``push`` (Hub)."""
+"""CLI commands for a finished dataset folder: ``export`` (trainer formats) and ``push`` (Hub).
+
+The dataset library (``datasets``, ``matplotlib``, ``huggingface_hub``) is imported inside the
+commands, so other commands do not pay for loading it.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from hestai_datagen.cli._app import out_console
-from hestai_datagen.dataset.export import export_dataset
-from hestai_datagen.dataset.push import push_dataset
 
 
 class ExportTarget(StrEnum):
@@ -33,6 +34,8 @@ def _export(
     ] = None,
 ) -> None:
     """Write every split in a format a fine-tuning tool reads directly."""
+    from hestai_datagen.dataset.export import export_dataset
+
     target = out if out is not None else folder / "exports" / to.value
     console = out_console()
     for path in export_dataset(folder, to.value, target):
@@ -50,18 +53,18 @@ def _push(
     ] = False,
 ) -> None:
     """Upload the folder to a Hugging Face dataset repo in one commit (token from HF_TOKEN)."""
+    from hestai_datagen.dataset.push import push_dataset
+
     result = push_dataset(
         folder, repo_id, private=private, revision=revision, message=message, dry_run=dry_run
     )
     console = out_console()
     if dry_run:
-        table = Table("path", "bytes", show_edge=False)
-        for upload in result.files:
-            table.add_row(upload.path, str(upload.bytes))
         console.print(
             f"dry run: would upload {len(result.files)} files to {repo_id}", highlight=False
         )
-        console.print(table)
+        for upload in result.files:
+            console.print(f"{upload.bytes:>12}  {upload.path}", highlight=False, markup=False)
         console.print(f"total {result.total_bytes} bytes", highlight=False)
         return
     console.print(

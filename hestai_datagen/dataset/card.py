@@ -20,6 +20,7 @@ from hestai_datagen.dataset.splits import HELDOUT
 from hestai_datagen.dataset.stats import DatasetStats
 
 REJECTS_FILE = "rejects.jsonl"
+REJECTS_PARQUET = "rejects.parquet"
 REJECTS_CONFIG = "rejects"
 REJECTS_SPLIT = "rejected"
 _SIZE_CATEGORIES = (
@@ -42,6 +43,13 @@ class CardInput:
     split_arrow_bytes: dict[str, int]
     reject_arrow_bytes: int
     example_line: bytes | None
+
+
+def rejects_config_file(data_format: str) -> str:
+    """The rejects file the card's ``rejects`` config names: ``datasets`` reads one file format
+    per dataset, so a parquet build also has its rejects as parquet (``rejects.jsonl`` is always
+    there too)."""
+    return REJECTS_PARQUET if data_format == "parquet" else REJECTS_FILE
 
 
 def size_category(rows: int) -> str:
@@ -71,7 +79,7 @@ def card_metadata(card: CardInput) -> dict[str, Any]:
             },
             {
                 "config_name": REJECTS_CONFIG,
-                "data_files": [{"split": REJECTS_SPLIT, "path": REJECTS_FILE}],
+                "data_files": [{"split": REJECTS_SPLIT, "path": rejects_config_file(ext)}],
             },
         ],
         "dataset_info": [
@@ -241,8 +249,10 @@ def _counts(card: CardInput) -> str:
             "",
             by_scenario,
             "",
-            f"The quality gate rejected {stats.rejects} candidate rows; they are in "
-            f"`{REJECTS_FILE}` (config `{REJECTS_CONFIG}`) with the check that failed, so they "
+            f"The quality gate rejected {stats.rejects} candidate row"
+            f"{'' if stats.rejects == 1 else 's'}; they are in "
+            f"`{rejects_config_file(card.data_format)}` (config `{REJECTS_CONFIG}`) with the "
+            "check that failed, so they "
             "can be audited.",
         ]
     )

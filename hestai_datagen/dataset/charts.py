@@ -11,6 +11,7 @@ from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from hestai_datagen.dataset._files import atomic_write_bytes
 from hestai_datagen.dataset.stats import DatasetStats
@@ -27,6 +28,7 @@ _SPLIT_COLOURS = {
     "test": "#55A868",
     "heldout": "#8172B3",
 }
+_PRIORITY_ORDER = {"P1": 0, "P2": 1, "P3": 2, "INTEGRATION": 3}
 _PNG_METADATA: dict[str, str | None] = {"Software": None}
 
 
@@ -60,17 +62,19 @@ def _stacked_bars(
     if horizontal:
         axes.invert_yaxis()
         axes.set_xlabel("examples")
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     else:
         axes.set_ylabel("examples")
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(title)
-    axes.legend(title="split", fontsize="small")
+    axes.legend(title="split", fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     figure.tight_layout()
     return _png(figure)
 
 
 def priority_chart(stats: DatasetStats, splits: list[str]) -> bytes:
     """Examples per priority, stacked by split."""
-    labels = sorted(stats.priorities)
+    labels = sorted(stats.priorities, key=lambda p: (_PRIORITY_ORDER.get(p, 99), p))
     return _stacked_bars(
         "Examples per priority", labels, stats.priorities, splits, horizontal=False
     )
@@ -92,6 +96,7 @@ def length_chart(stats: DatasetStats) -> bytes:
     axes.set_ylabel("examples")
     axes.set_title("Conversation lengths")
     axes.set_xticks(lengths)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     figure.tight_layout()
     return _png(figure)
 

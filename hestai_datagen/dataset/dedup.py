@@ -22,7 +22,7 @@ from hestai_datagen.dataset.manifest import load_manifest
 from hestai_datagen.dataset.shards import iter_shard_rows
 from hestai_datagen.examples.model import Example
 
-DEFAULT_THRESHOLD = 0.85
+DEFAULT_THRESHOLD = 0.8
 NUM_PERM = 128
 SHINGLE = 3
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -93,6 +93,7 @@ def near_duplicate_groups(
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     exact: dict[str, str] = {}
     instance_of: dict[str, str] = {}
+    signatures: dict[str, MinHash] = {}
     for example in examples:
         instance = example.meta.instance
         parent.setdefault(instance, instance)
@@ -105,8 +106,10 @@ def near_duplicate_groups(
             exact[key] = instance
         signature = minhash(text)
         for other in lsh.query(signature):
-            union(instance, instance_of[other])
+            if signature.jaccard(signatures[other]) >= threshold:
+                union(instance, instance_of[other])
         lsh.insert(example.id, signature)
+        signatures[example.id] = signature
     return {example_id: find(instance) for example_id, instance in instance_of.items()}
 
 
@@ -120,7 +123,8 @@ def _folder_rows(folder: Path) -> Iterator[tuple[str, Example]]:
 def cross_split_duplicates(
     folder: Path, *, threshold: float = DEFAULT_THRESHOLD
 ) -> list[DuplicatePair]:
-    """Every pair of rows in different splits of ``folder`` that are exact or near duplicates."""
+    """Every pair of rows in different splits of ``folder`` that are exact or near duplicates
+    (MinHash-estimated Jaccard similarity of word 3-shingles at least ``threshold``)."""
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     signatures: dict[str, MinHash] = {}
     split_of: dict[str, str] = {}
@@ -135,8 +139,10 @@ def cross_split_duplicates(
                 found.add(other)
                 pairs.append(_pair("exact", 1.0, split_of[other], other, split, example.id))
         for other in lsh.query(signature):
-            if split_of[other] != split and other not in found:
-                similarity = float(signature.jaccard(signatures[other]))
+            if split_of[other] == split or other in found:
+                continue
+            similarity = float(signature.jaccard(signatures[other]))
+            if similarity >= threshold:
                 pairs.append(_pair("near", similarity, split_of[other], other, split, example.id))
         exact.setdefault(exact_key(text), []).append(example.id)
         signatures[example.id] = signature

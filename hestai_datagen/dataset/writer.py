@@ -18,10 +18,11 @@ from typing import Any, Literal, Self
 
 import orjson
 import pyarrow as pa
+import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hestai_datagen.dataset._files import atomic_write_bytes, sha256_file
-from hestai_datagen.dataset.card import REJECTS_FILE, CardInput, render_card
+from hestai_datagen.dataset.card import REJECTS_FILE, REJECTS_PARQUET, CardInput, render_card
 from hestai_datagen.dataset.charts import write_charts
 from hestai_datagen.dataset.features import example_schema, reject_features
 from hestai_datagen.dataset.info import BuildInfo
@@ -195,6 +196,10 @@ class DatasetWriter:
                 )
         self._swap_in_data(staged_data)
         os.replace(self._rejects_path, self.out_dir / REJECTS_FILE)
+        extra_files: list[str] = []
+        if self.fmt == "parquet":
+            self._write_rejects_parquet()
+            extra_files.append(REJECTS_PARQUET)
 
         stats = self._stats.stats()
         splits = [s for s in info.splits.split_names() if stats.splits.get(s, 0) > 0]
@@ -218,7 +223,8 @@ class DatasetWriter:
         )
         atomic_write_bytes(self.out_dir / CARD_FILE, card.encode())
         files = [
-            self._file_entry(rel) for rel in sorted([CARD_FILE, REJECTS_FILE, STATS_FILE, *charts])
+            self._file_entry(rel)
+            for rel in sorted([CARD_FILE, REJECTS_FILE, STATS_FILE, *extra_files, *charts])
         ]
         manifest = Manifest(
             generator_version=info.generator_version,
@@ -244,6 +250,22 @@ class DatasetWriter:
         atomic_write_bytes(self.out_dir / MANIFEST_NAME, manifest.to_json())
         shutil.rmtree(self._staging, ignore_errors=True)
         return manifest
+
+    def _write_rejects_parquet(self) -> None:
+        """Copy ``rejects.jsonl`` to ``rejects.parquet`` (streaming, atomic rename)."""
+        target = self.out_dir / REJECTS_PARQUET
+        tmp = self._staging / f"{REJECTS_PARQUET}.tmp"
+        writer = pq.ParquetWriter(str(tmp), self._reject_schema, compression="zstd")
+        with writer, (self.out_dir / REJECTS_FILE).open("rb") as lines:
+            batch: list[dict[str, Any]] = []
+            for line in lines:
+                batch.append(orjson.loads(line))
+                if len(batch) >= 512:
+                    writer.write_table(pa.Table.from_pylist(batch, schema=self._reject_schema))
+                    batch = []
+            if batch:
+                writer.write_table(pa.Table.from_pylist(batch, schema=self._reject_schema))
+        os.replace(tmp, target)
 
     def _swap_in_data(self, staged_data: Path) -> None:
         """Replace ``out_dir/data`` by the staged one (the old one goes to the staging area)."""

@@ -27,7 +27,7 @@ JSONRPC_MEANINGS: Final[Mapping[int, tuple[str, str, str]]] = {
     -32600: (
         "Invalid Request: the JSON is not a valid request object (MCP Streamable HTTP also uses "
         "it for transport rejections: missing session id, unknown session, bad Accept).",
-        "A malformed envelope, or an HTTP request the transport refuses before any session sees it.",
+        "A malformed envelope, or an HTTP request the transport refuses before a session sees it.",
         "Send a proper JSON-RPC 2.0 request with the headers the transport requires.",
     ),
     -32601: (
@@ -80,7 +80,7 @@ HTTP_MEANINGS: Final[Mapping[int, tuple[str, str, str]]] = {
         "Not Found: the session id is unknown or the session was terminated.",
         "The session expired or was deleted, or the request reached a replica that never saw "
         "the session (stateful server behind a load balancer without sticky sessions).",
-        "Start a new session with initialize; use sticky routing or stateless mode across replicas.",
+        "Start a new session with initialize; use sticky routing or stateless mode for replicas.",
     ),
     406: (
         "Not Acceptable: the Accept header does not allow what the server must send.",
@@ -93,10 +93,10 @@ SPEC_NOTES: Final[Mapping[str, str]] = {
     "as a protocol error, JSON-RPC -32602 (Invalid params).",
     "parse_error:stdio": "Over stdio the SDK sends nothing back for a malformed line (no -32700) "
     "and keeps the session open; JSON-RPC 2.0 says the server should answer -32700 with id null.",
-    "null_id": "The SDK's HTTP transport errors carry \"id\": null (JSON-RPC 2.0 §5); the MCP "
+    "null_id": 'The SDK\'s HTTP transport errors carry "id": null (JSON-RPC 2.0 §5); the MCP '
     "2025-11-25+ schemas make the id of an error optional and do not allow null, so the "
     "schema-conforming form omits the id.",
-    "user_spec_-32003": "The user's spec names -32003 \"Invalid parameters\": -32003 is in the "
+    "user_spec_-32003": 'The user\'s spec names -32003 "Invalid parameters": -32003 is in the '
     "JSON-RPC server range (-32000..-32099, implementation-defined); JSON-RPC defines invalid "
     "parameters as -32602, which is what MCP servers must use.",
 }
@@ -149,9 +149,7 @@ def catalogue_from(recordings: Iterable[Recording]) -> list[ErrorEntry]:
     found: dict[tuple[str, int | None, int | None, str], dict[str, set[str]]] = {}
 
     def note(kind: str, code: int | None, status: int | None, msg: str, key: RecordingKey) -> None:
-        slot = found.setdefault(
-            (kind, code, status, msg), {"seen": set(), "transports": set(), "notes": set()}
-        )
+        slot = found.setdefault((kind, code, status, msg), {"seen": set(), "transports": set()})
         slot["seen"].add(key.slug())
         slot["transports"].add(key.transport)
 
@@ -192,8 +190,12 @@ def catalogue_from(recordings: Iterable[Recording]) -> list[ErrorEntry]:
             meaning, cause, recovery = HTTP_MEANINGS.get(status, (f"HTTP {status}", "", ""))
             msg = f"HTTP {status}"
         elif kind == "tool-result":
-            meaning = "Tool execution error: a successful JSON-RPC response whose result has isError."
-            cause = "The tool rejected its arguments, does not exist (SDK), or failed while running."
+            meaning = (
+                "Tool execution error: a successful JSON-RPC response whose result has isError."
+            )
+            cause = (
+                "The tool rejected its arguments, does not exist (SDK), or failed while running."
+            )
             recovery = "Read the text, correct the call (name, arguments) or report the failure."
         else:
             assert code is not None

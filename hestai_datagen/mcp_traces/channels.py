@@ -135,7 +135,7 @@ class MemoryChannel(Channel):
     @contextlib.asynccontextmanager
     async def sdk(self) -> AsyncIterator[TransportStreams]:
         async with InMemoryTransport(self._server) as (read, write):
-            yield _TappedRead(read, self._events), _TappedWrite(write, self._events)  # type: ignore[misc]
+            yield _TappedRead(read, self._events), _TappedWrite(write, self._events)
 
     def events(self) -> list[WireEvent]:
         return list(self._events)
@@ -217,6 +217,7 @@ class HttpChannel(Channel):
         self._tap = tap
         self._rid = recording_id
         self._raw: httpx.AsyncClient | None = None
+        self._invalid: set[str] = set()
 
     @property
     def url(self) -> str:
@@ -234,11 +235,15 @@ class HttpChannel(Channel):
         ):
             yield streams
 
-    async def post(self, body: str | bytes, headers: Mapping[str, str]) -> httpx.Response:
+    async def post(
+        self, body: str, headers: Mapping[str, str], *, invalid: bool = False
+    ) -> httpx.Response:
         """A raw POST to the MCP endpoint (for the faults the SDK client never sends)."""
         if self._raw is None:
             self._raw = httpx.AsyncClient(timeout=_RAW_TIMEOUT)
-        data = body.encode() if isinstance(body, str) else body
+        if invalid:
+            self._invalid.add(body)
+        data = body.encode()
         merged = {ROUTING_HEADER: self._rid, **headers}
         return await self._raw.post(self.url, content=data, headers=merged)
 
@@ -251,7 +256,11 @@ class HttpChannel(Channel):
         return None
 
     def events(self) -> list[WireEvent]:
-        return self._tap.take(self._rid)
+        events = self._tap.take(self._rid)
+        for event in events:
+            if event.direction == "client->server" and event.raw in self._invalid:
+                event.intentionally_invalid = True
+        return events
 
     async def aclose(self) -> None:
         if self._raw is not None:

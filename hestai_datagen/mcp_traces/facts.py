@@ -26,7 +26,7 @@ SPEC_VS_SDK: Final[dict[str, dict[str, str]]] = {
     "parse_error": {
         "sdk_behaviour": "Over stdio the SDK server drops a line that is not valid JSON and writes "
         "nothing back; the session carries on. Over Streamable HTTP it answers 400 with a "
-        'JSON-RPC error -32700 whose id is null.',
+        "JSON-RPC error -32700 whose id is null.",
         "spec_requirement": "JSON-RPC 2.0 says a parse error is answered with error -32700 and "
         "id null; the MCP 2025-11-25+ schemas make the id of an error response optional (omit it) "
         "and do not allow null.",
@@ -121,7 +121,9 @@ def derive_facts(
     facts["tools"] = tools
     facts["errors"] = errors
     facts["http_statuses"] = statuses
-    facts["http_status_meanings"] = {str(c): _HTTP_MEANING.get(c, "") for c in sorted(set(statuses))}
+    facts["http_status_meanings"] = {
+        str(c): _HTTP_MEANING.get(c, "") for c in sorted(set(statuses))
+    }
     facts["session_id_header"] = session_header
     facts["malformed_lines_sent"] = sum(m.intentionally_invalid for m in messages)
     facts.update(SPEC_VS_SDK.get(key.scenario, {}))

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hestai_datagen.mcp_traces.wire import ROUTING_HEADER, WireEvent, keep_headers, strip_keepalives
 
 _SSE = "text/event-stream"
+_START_TIMEOUT_S = 15.0
 
 
 def _decode_headers(raw: Any) -> list[tuple[str, str]]:
@@ -89,7 +90,7 @@ class _Exchange:
             framing = strip_keepalives(block)
             if framing.strip():
                 event, data = _sse_fields(framing)
-                # Only ``message`` events carry JSON-RPC; others (the legacy ``endpoint``) are framing.
+                # Only ``message`` events carry JSON-RPC; others (legacy ``endpoint``) are framing.
                 self._response(data if event == "message" else "", framing)
         self.body = bytearray(text.encode("utf-8"))
         if final and not self.status_emitted:
@@ -141,7 +142,10 @@ class RecordingMiddleware:
         self._counter += 1
         method = scope["method"]
         exchange = _Exchange(
-            events=events, method=method, group=f"x{self._counter}", standalone=self.standalone_get and method == "GET"
+            events=events,
+            method=method,
+            group=f"x{self._counter}",
+            standalone=self.standalone_get and method == "GET",
         )
         body = bytearray()
         request_recorded = False
@@ -205,14 +209,19 @@ class LoopbackServer:
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            self.app, log_level="critical", lifespan="on", access_log=False, timeout_graceful_shutdown=2
+            self.app,
+            log_level="critical",
+            lifespan="on",
+            access_log=False,
+            timeout_graceful_shutdown=2,
         )
         server = uvicorn.Server(config)
         try:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(server.serve, [sock])
-                while not server.started:
-                    await anyio.sleep(0.005)
+                with anyio.fail_after(_START_TIMEOUT_S):
+                    while not server.started:
+                        await anyio.sleep(0.005)
                 try:
                     yield f"http://127.0.0.1:{self.port}"
                 finally:

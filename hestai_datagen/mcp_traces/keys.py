@@ -163,7 +163,7 @@ def _stateless_modes(s: Scenario, transport: Transport, version: str) -> tuple[b
 
 
 def available_recordings() -> list[RecordingKey]:
-    """Every valid (scenario, transport, protocol version, stateless) combination, in a fixed order."""
+    """Every valid (scenario, transport, version, stateless) combination, in a fixed order."""
     keys: list[RecordingKey] = []
     for s in SCENARIOS:
         for transport in s.transports:

@@ -103,7 +103,9 @@ class _Servers:
 
     async def start_http(self, keys: Iterable[RecordingKey]) -> None:
         """Start the loopback servers ``keys`` need (in the caller's task, which stops them)."""
-        for flavour in sorted({_flavour(k) for k in keys if k.transport in ("streamable-http", "sse")}):
+        for flavour in sorted(
+            {_flavour(k) for k in keys if k.transport in ("streamable-http", "sse")}
+        ):
             server = build_server()
             if flavour == "sse":
                 app = server.sse_app()

@@ -152,11 +152,11 @@ async def tool_error(channel: Channel, key: RecordingKey, facts: Facts) -> None:
 async def progress(channel: Channel, key: RecordingKey, facts: Facts) -> None:
     seen: list[dict[str, Any]] = []
 
-    async def on_progress(value: float, total: float | None, message: str | None) -> None:
-        seen.append({"progress": value, "total": total, "message": message})
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append({"progress": progress, "total": total, "message": message})
 
     async with open_session(channel, key.protocol_version) as session:
-        args = {"target": "hestai-core", "steps": 3}
+        args: dict[str, Any] = {"target": "hestai-core", "steps": 3}
         result = await session.call_tool("analyze_codebase", args, progress_callback=on_progress)
         facts["calls"] = [{"tool": "analyze_codebase", "arguments": args, "is_error": False}]
         facts["result_text"] = _result_text(result)
@@ -231,8 +231,8 @@ async def _stdio_parse_error(channel: StdioChannel, key: RecordingKey, facts: Fa
         answer = await channel.read_line()
     # The SDK writes nothing for the malformed line: the next line is the tools/list answer.
     facts["server_reply_to_malformed_line"] = None
-    facts["next_reply_id"] = types.jsonrpc_message_adapter.validate_json(answer).model_dump().get(
-        "id"
+    facts["next_reply_id"] = (
+        types.jsonrpc_message_adapter.validate_json(answer).model_dump().get("id")
     )
 
 
@@ -255,8 +255,9 @@ async def _http_fault(
     body: str,
     session: Literal["current", "none", "unknown"],
     accept: str = _BOTH,
+    invalid: bool = False,
 ) -> None:
-    """Open an SDK session, send one raw faulty POST inside it, then show the session still works."""
+    """Open an SDK session, send one raw faulty POST in it, show the session still works."""
     version = key.protocol_version
     async with open_session(channel, version) as sdk_session:
         await sdk_session.list_tools()
@@ -268,14 +269,14 @@ async def _http_fault(
         headers = _http_headers(version, sid, accept)
         if version == MODERN_VERSION:
             headers["mcp-method"] = "tools/list"
-        response = await channel.post(body, headers)
+        response = await channel.post(body, headers, invalid=invalid)
         facts["http_status"] = response.status_code
         facts["http_body"] = response.text
         await sdk_session.list_tools()
 
 
 async def _http_parse_error(channel: HttpChannel, key: RecordingKey, facts: Facts) -> None:
-    await _http_fault(channel, key, facts, body=MALFORMED, session="current")
+    await _http_fault(channel, key, facts, body=MALFORMED, session="current", invalid=True)
 
 
 def _probe(key: RecordingKey) -> str:
@@ -309,7 +310,7 @@ async def unknown_session(channel: Channel, key: RecordingKey, facts: Facts) -> 
 
 
 async def session_expiry(channel: Channel, key: RecordingKey, facts: Facts) -> None:
-    """Session 1 ends (the SDK client DELETEs it), a request with its id gets 404, session 2 opens."""
+    """Session 1 ends (the client DELETEs it), a request with its id gets 404, session 2 opens."""
     assert isinstance(channel, HttpChannel)
     version = key.protocol_version
     async with open_session(channel, version) as session:

@@ -90,7 +90,9 @@ async def _serve_http(kind: str, port: int, stateless: bool) -> None:
     import uvicorn
 
     server = build_server()
-    app = server.sse_app() if kind == "sse" else server.streamable_http_app(stateless_http=stateless)
+    app = (
+        server.sse_app() if kind == "sse" else server.streamable_http_app(stateless_http=stateless)
+    )
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     userver = uvicorn.Server(config)
     print(f"serving {kind} on 127.0.0.1 (port {port or 'chosen by the OS'})", file=sys.stderr)

@@ -83,7 +83,7 @@ _DOCS: tuple[tuple[str, str, str], ...] = (
     (
         "docs/octave-syntax.md",
         "OCTAVE syntax",
-        "Assignments use ::, lists use [a,b], sections open with ===NAME=== and close with ===END===.",
+        "Assignments use ::, lists use [a,b], a section opens with ===NAME=== and ends ===END===.",
     ),
     (
         "docs/mcp-transports.md",
@@ -191,10 +191,15 @@ def _assess(role: str, task: str) -> RoleAssessment:
 def build_server() -> MCPServer:
     """A fresh ``hestai-odyssean-anchor`` server with every tool registered."""
     server = MCPServer(
-        name=SERVER_NAME, version=SERVER_VERSION, instructions=SERVER_INSTRUCTIONS, log_level="ERROR"
+        name=SERVER_NAME,
+        version=SERVER_VERSION,
+        instructions=SERVER_INSTRUCTIONS,
+        log_level="ERROR",
     )
 
-    @server.tool(description="Fetch the anchor context (phase, north star, active role) of a project.")
+    @server.tool(
+        description="Fetch the anchor context (phase, north star, active role) of a project."
+    )
     def fetch_context(
         project: Annotated[str, Field(min_length=1, description="Project id, e.g. hestai-core")],
         depth: Annotated[int, Field(ge=1, le=3, description="How many context layers")] = 1,

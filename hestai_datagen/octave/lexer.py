@@ -14,7 +14,9 @@ from typing import Literal
 
 from hestai_datagen.octave.chars import comment_starts
 
-TokKind = Literal["word", "str", "triple", "lbrack", "rbrack", "lobj", "robj", "comma", "dcolon", "op", "ws"]
+TokKind = Literal[
+    "word", "str", "triple", "lbrack", "rbrack", "lobj", "robj", "comma", "dcolon", "op", "ws"
+]
 
 _SYMBOL_OPS = ("<->", "->", "→", "⊕", "⧺", "⇌", "⚡", "∧", "∨", "&", "|", "@", "~", "+")
 _OP_START = frozenset(op[0] for op in _SYMBOL_OPS) - {"<", "-"}
@@ -75,7 +77,7 @@ def tokenize(text: str) -> list[Tok]:
                 j += 1
             toks.append(Tok("ws", text[i:j], i))
             i = j
-        elif char == '"':
+        elif char == '"' and not (i > 0 and text[i - 1] == "\\"):
             if text.startswith('"""', i):
                 end = text.find('"""', i + 3)
                 if end < 0:
@@ -133,6 +135,9 @@ def _word_end(text: str, i: int) -> int:
     j = prefix.end() if prefix else i
     while j < n:
         char = text[j]
+        if char == "\\" and j + 1 < n and text[j + 1] not in _WS:
+            j += 2
+            continue
         if char in _STOP:
             break
         if char == "-" and text.startswith("->", j) and j > i:
@@ -153,6 +158,9 @@ def split_comment(line: str) -> tuple[str, str | None]:
     n = len(line)
     while i < n:
         char = line[i]
+        if char == "\\":
+            i += 2
+            continue
         if char == '"':
             if line.startswith('"""', i):
                 end = line.find('"""', i + 3)
@@ -179,6 +187,9 @@ def bracket_balance(code: str) -> tuple[int, int]:
     n = len(code)
     while i < n:
         char = code[i]
+        if char == "\\":
+            i += 2
+            continue
         if char == '"':
             if code.startswith('"""', i):
                 end = code.find('"""', i + 3)
@@ -217,6 +228,9 @@ def count_triple_quotes(code: str) -> int:
             count += 1
             in_triple = not in_triple
             i += 3
+            continue
+        if not in_triple and code[i] == "\\":
+            i += 2
             continue
         if not in_triple and code[i] == '"':
             try:

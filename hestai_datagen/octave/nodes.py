@@ -54,7 +54,7 @@ class Atom:
 
 @dataclass(slots=True)
 class Quoted:
-    """A quoted string; ``triple`` marks a 2025-dialect ``\"\"\"`` string (``value`` is dedented)."""
+    """A quoted string; ``triple`` marks a 2025 ``\"\"\"`` string (``value`` is dedented)."""
 
     value: str
     triple: bool = False
@@ -94,7 +94,7 @@ class ListValue:
 class InlineObject:
     """The 2025 ``{{key:value, …}}`` inline object."""
 
-    pairs: list[ListItem] = field(default_factory=list)
+    items: list[ListItem] = field(default_factory=list)
     multiline: bool = False
     line: int = field(default=0, compare=False)
     column: int = field(default=0, compare=False)

@@ -4,8 +4,9 @@ This scan mirrors the reference lexer (``octave-mcp``) closely enough to report 
 error with the same code: literal-zone fences (``E006``/``E007``), tabs (``E005``), envelope
 identifiers (``E_INVALID_ENVELOPE_ID``), unquoted timestamps (``E_UNQUOTED_TIMESTAMP``),
 unexpected characters such as ``{`` ``*`` ``-`` ``(`` (``E005``), brackets
-(``E_UNBALANCED_BRACKET``) and single-colon assignments at the start of a statement (``E001``).
-It stops at the first error, as the reference does.
+(``E_UNBALANCED_BRACKET``) and single-colon assignments at the start of a statement
+(``E001``, a parser error in the reference, so reported only when the whole text lexes
+cleanly). It stops at the first error, as the reference does.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hestai_datagen.octave.chars import comment_starts, ident_char, ident_start
+from hestai_datagen.octave.chars import ident_char, ident_start
 from hestai_datagen.octave.diagnostics import Diagnostic
 
 FENCE = re.compile(r"^( *)((`{3,})([^\n`]*)?)$")
@@ -97,9 +98,10 @@ def _identifier_end(text: str, pos: int) -> int:
         end -= 1
     if end < n and text[end] == "<" and end + 1 < n and ident_start(text[end + 1]):
         q_end = end + 2
-        while q_end < n and (ident_char(text[q_end]) or (
-            text[q_end] == "," and q_end + 1 < n and ident_start(text[q_end + 1])
-        )):
+        while q_end < n and (
+            ident_char(text[q_end])
+            or (text[q_end] == "," and q_end + 1 < n and ident_start(text[q_end + 1]))
+        ):
             q_end += 1
         while q_end > end + 2 and text[q_end - 1] == "-":
             q_end -= 1
@@ -113,9 +115,10 @@ class _Scanner:
         self.text = text
         self.fences = fences
         self.brackets: list[int] = []
-        self.prev = ""  # kind of previous token: "word", "number", "other"
+        self.prev = "other"  # kind of previous token: "word", "number" or "other"
+        self.prev_alnum = False
         self.line_start = True
-        self.line_first_word: int | None = None
+        self.parser_error: _StrictError | None = None
 
     def run(self) -> None:
         text = self.text
@@ -138,7 +141,9 @@ class _Scanner:
                 continue
             at_line_start = self.line_start
             self.line_start = False
-            pos = self.token(pos, at_line_start)
+            end = self.token(pos, at_line_start)
+            self.prev_alnum = text[end - 1].isalnum()
+            pos = end
         if self.brackets:
             raise _StrictError(
                 "E_UNBALANCED_BRACKET",
@@ -168,10 +173,17 @@ class _Scanner:
             if match:
                 self.prev = "other"
                 return match.end()
-        if text.startswith("//", pos) and comment_starts(text, pos):
+        if text.startswith("//", pos) and not (
+            pos >= 2 and text[pos - 1] == ":" and ident_char(text[pos - 2])
+        ):
             end = text.find("\n", pos)
             return len(text) if end < 0 else end
-        if at_line_start and self.brackets == [] and ident_start(char):
+        if (
+            at_line_start
+            and not self.brackets
+            and ident_start(char)
+            and not _KEYWORD.match(text, pos)
+        ):
             self.check_single_colon(pos)
         for op in _OPERATORS:
             if text.startswith(op, pos):
@@ -241,13 +253,17 @@ class _Scanner:
         if ident_start(char):
             self.prev = "word"
             return _identifier_end(text, pos)
-        if char == "%" and self.prev in ("word", "number") and text[pos - 1].isalnum():
-            if not text[pos + 1 :].lstrip().startswith("::"):
-                end = pos + 1
-                while end < len(text) and ident_char(text[end]) and text[end] not in "→⊕⧺⇌∧∨§":
-                    end += 1
-                self.prev = "word"
-                return end
+        if (
+            char == "%"
+            and self.prev in ("word", "number")
+            and self.prev_alnum
+            and not text[pos + 1 :].lstrip().startswith("::")
+        ):
+            end = pos + 1
+            while end < len(text) and ident_char(text[end]) and text[end] not in "→⊕⧺⇌∧∨§":
+                end += 1
+            self.prev = "word"
+            return end
         if (
             char == "#"
             and self.prev in ("word", "number")
@@ -275,9 +291,16 @@ class _Scanner:
             after = end + 1
             while after < len(text) and text[after] == " ":
                 after += 1
-            if after < len(text) and ident_start(text[after]) and text[after] != "\n":
+            if (
+                after < len(text)
+                and ident_start(text[after])
+                and not text.startswith("//", after)
+                and not _KEYWORD.match(text, after)
+            ):
                 key = text[pos:end]
-                raise _StrictError(
+                if self.parser_error is not None:
+                    return
+                self.parser_error = _StrictError(
                     "E001",
                     end,
                     f"single colon assignment '{key}: …'; use '{key}::value'",
@@ -317,11 +340,20 @@ def strict_lexical_errors(text: str) -> list[Diagnostic]:
             search = tab + 1
         if tab >= 0:
             raise _StrictError("E005", tab, "tabs are not allowed", "indent with two spaces")
-        _Scanner(text, fences).run()
+        scanner = _Scanner(text, fences)
+        scanner.run()
+        if scanner.parser_error is not None:
+            raise scanner.parser_error
     except _StrictError as exc:
         line, column = _position(text, exc.offset)
-        return [Diagnostic(
-            code=exc.code, severity="error", line=line, column=column,
-            message=exc.message, hint=exc.hint,
-        )]
+        return [
+            Diagnostic(
+                code=exc.code,
+                severity="error",
+                line=line,
+                column=column,
+                message=exc.message,
+                hint=exc.hint,
+            )
+        ]
     return []

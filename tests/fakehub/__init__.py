@@ -2,6 +2,6 @@
 that accepts the calls ``huggingface_hub`` makes to publish a dataset (repo create, README YAML
 validation, branch create, preupload, LFS batch + basic upload + verify, commit)."""
 
-from tests.fakehub.server import FakeHub, running_fake_hub
+from .server import FakeHub, running_fake_hub
 
 __all__ = ["FakeHub", "running_fake_hub"]

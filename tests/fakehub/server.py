@@ -151,7 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
         url = f"{self.hub.url}/datasets/{repo_id}"
         with self.hub.lock:
             if repo_id in self.hub.repos:
-                self._error(409, "You already created this dataset repo")
+                self._send(409, {"error": "You already created this dataset repo", "url": url})
                 return
             private = payload.get("visibility") == "private" or bool(payload.get("private"))
             self.hub.repos[repo_id] = Repo(private=private)
