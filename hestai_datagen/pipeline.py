@@ -82,7 +82,7 @@ class Renderer:
         )
 
     def render(self, item: WorkItem) -> Example | str:
-        """The example, or the reason it could not be rendered (a template bug, kept as a reject)."""
+        """The example, or why it could not be rendered (a template bug, kept as a reject)."""
         template_id, index = item
         template = self.inputs.scenarios.template(template_id)
         try:
@@ -254,9 +254,10 @@ def run_build(
             stats = gate.stats()
             if result.tried and result.rejected / result.tried > gate_config.max_reject_rate:
                 gate.ensure_reject_rate()
+                limit = gate_config.max_reject_rate
                 raise BuildError(
                     f"{result.rejected} of {result.tried} rows rejected, above the limit of "
-                    f"{gate_config.max_reject_rate:.1%}; rejects by check: {result.rejects_by_check}"
+                    f"{limit:.1%}; rejects by check: {result.rejects_by_check}"
                 )
             targets = [c.element.path for c in inputs.plan.coverage]
             balance = check_balance(
@@ -268,9 +269,7 @@ def run_build(
             )
             if balance:
                 raise BuildError("; ".join(f"{f.check_id}: {f.reason}" for f in balance))
-            writer.finish(
-                _build_info(inputs, result, stats.model_dump(mode="json"), gate)
-            )
+            writer.finish(_build_info(inputs, result, stats.model_dump(mode="json"), gate))
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

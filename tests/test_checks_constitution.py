@@ -219,3 +219,23 @@ def test_project_rules_file_cites_the_spec(repo: Path) -> None:
         "personal_data",
         "disallowed_content",
     }
+
+
+def test_strings_of_json_fields_are_not_joined_into_false_matches() -> None:
+    arguments = {"url": "https://docs.example.com", "contact": "ops@hestai.test"}
+    example = tool_call_row()
+    messages = list(example.messages)
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": "greet",
+                "parameters": {"type": "object", "properties": {"url": {}, "contact": {}}},
+            },
+        }
+    ]
+    messages[2] = Message(
+        role="assistant", content="", tool_calls=[call("call_1", "greet", arguments)]
+    )
+    clean = example.model_copy(update={"messages": messages, "tools": orjson.dumps(tools).decode()})
+    assert errors(clean) == []

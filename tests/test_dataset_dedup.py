@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _rows import build_dataset, make_example, make_rows
+from _rows import build_dataset, build_info, make_example, make_rows
 
 from hestai_datagen.dataset import (
     DatasetWriter,
@@ -48,7 +48,7 @@ def test_planted_near_duplicates_are_grouped_into_one_split(tmp_path: Path) -> N
     with DatasetWriter(leaky) as writer:
         for row in all_rows:
             writer.add(row, by_instance[row.id])
-        writer.finish(__import__("_rows").build_info(splits=config))
+        writer.finish(build_info(splits=config))
     found = cross_split_duplicates(leaky)
     leaked = {(d.first_id, d.second_id) for d in found} | {(d.second_id, d.first_id) for d in found}
     for p, c in zip(planted, copies, strict=True):
@@ -73,7 +73,7 @@ def test_exact_duplicates_across_splits_are_reported(tmp_path: Path) -> None:
     with DatasetWriter(out) as writer:
         writer.add(rows[0], "train")
         writer.add(twin, "test")
-        writer.finish(__import__("_rows").build_info())
+        writer.finish(build_info())
     [pair] = cross_split_duplicates(out)
     assert pair.kind == "exact" and {pair.first_id, pair.second_id} == {rows[0].id, "twin"}
 

@@ -15,7 +15,7 @@ import orjson
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from _rows import REPO, build_dataset, make_rows
+from _rows import REPO, build_dataset, build_info, make_rows
 from PIL import Image
 
 from hestai_datagen.dataset import (
@@ -244,6 +244,6 @@ def test_writer_refuses_bad_input(tmp_path: Path) -> None:
         with pytest.raises(DatasetError, match="malformed reject"):
             writer.add_reject(b'{"id": "x"}')
         with pytest.raises(DatasetError, match="train split"):
-            writer.finish(__import__("_rows").build_info())
+            writer.finish(build_info())
     with pytest.raises(DatasetError):
         DatasetWriter(tmp_path / "c", max_shard_bytes=0)

@@ -66,7 +66,7 @@ def test_good_template_loads_and_renders(tmp_path: Path, vocab_dir: Path) -> Non
 @pytest.mark.parametrize(
     ("text", "line", "fragment"),
     [
-        (GOOD.replace("{{ name }}\"", "{{ name \""), 10, "Jinja syntax error"),
+        (GOOD.replace('{{ name }}"', '{{ name "'), 10, "Jinja syntax error"),
         (GOOD.replace("{{ n }} times", "{{ count }} times"), 12, "undefined variable 'count'"),
         (GOOD.replace("people.names", "people.nobody"), 6, "unknown vocabulary 'people.nobody'"),
         (GOOD.replace("priority: P3", "priority: P9"), 2, "priority"),
@@ -89,7 +89,7 @@ def test_bad_template_names_file_and_line(
 def test_duplicate_ids_are_a_load_error(tmp_path: Path, vocab_dir: Path) -> None:
     folder = _write(tmp_path, GOOD, "a.yaml")
     _write(tmp_path, GOOD, "b.yaml")
-    with pytest.raises(TemplateError, match="duplicate template id 'p3.test.good'"):
+    with pytest.raises(TemplateError, match=r"duplicate template id 'p3\.test\.good'"):
         _load(folder, vocab_dir)
 
 
@@ -110,9 +110,7 @@ def test_bad_vocabulary_names_file_and_line(tmp_path: Path) -> None:
         "{{ name.upper.__globals__ }}",
     ],
 )
-def test_sandbox_blocks_python_internals(
-    tmp_path: Path, vocab_dir: Path, expression: str
-) -> None:
+def test_sandbox_blocks_python_internals(tmp_path: Path, vocab_dir: Path, expression: str) -> None:
     text = GOOD.replace('"Hello {{ name }}"', f'"{expression}"')
     try:
         [template] = _load(_write(tmp_path, text), vocab_dir)

@@ -38,6 +38,7 @@ class Rule(BaseModel):
     category: Category
     description: str
     pattern: str
+    prefilter: str | None = None
     value_group: str | None = None
     validator: Validator | None = None
 
@@ -77,6 +78,7 @@ class CompiledRule:
     def __init__(self, rule: Rule, constitution: Constitution) -> None:
         self.rule = rule
         self.pattern = re.compile(rule.pattern)
+        self.prefilter = re.compile(rule.prefilter) if rule.prefilter else None
         if rule.value_group and rule.value_group not in self.pattern.groupindex:
             raise ValueError(f"pattern has no group named {rule.value_group!r}")
         self._constitution = constitution
@@ -164,12 +166,15 @@ class Constitution:
         """Every rule the row breaks, once per rule and field.
 
         Each rule is first tried on all the row's text at once (fields joined by newlines, which
-        every rule treats like a text boundary); only the rules that hit are run field by field.
+        every rule treats like a text boundary), its prefilter first; only the rules that hit
+        are run field by field.
         """
         fields = list(text_fields(example))
         combined = "\n".join(field.text for field in fields)
         found: list[Violation] = []
         for compiled in self.rules:
+            if compiled.prefilter is not None and compiled.prefilter.search(combined) is None:
+                continue
             if compiled.pattern.search(combined) is None:
                 continue
             for field in fields:

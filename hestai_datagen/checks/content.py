@@ -1,8 +1,9 @@
 """Where the text of a row lives: every string field, and the conversation as one normalized text.
 
-Free-form JSON fields (tool-call arguments, tool definitions, slots, trace bodies) are decoded so
-that checks see the strings a reader would see (a ``\\n`` escape must not hide a token that starts
-right after it); text that is not valid JSON is scanned as it is.
+Free-form JSON fields (tool-call arguments, tool definitions, slots, trace bodies) that contain
+escapes are decoded so that checks see the strings a reader would see (a ``\\n`` escape must not
+hide a token that starts right after it); JSON without escapes, and text that is not valid JSON,
+is scanned as it is.
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ def _collect_strings(value: Any, out: list[str]) -> None:
 
 
 def _json_field(where: str, text: str, message_index: int | None = None) -> Iterator[TextField]:
+    if "\\" not in text:
+        # Without escapes every JSON string appears verbatim in the text, between quotes that
+        # the scanners treat as boundaries: scanning the text as it is sees the same strings.
+        if text not in ("", "{}", "[]"):
+            yield TextField(where, text, message_index)
+        return
     for piece in json_strings(text):
         if piece:
             yield TextField(where, piece, message_index)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
+from typer import _click
 from typer.core import TyperGroup
 
 from hestai_datagen import __version__
@@ -16,15 +16,15 @@ from hestai_datagen.errors import HestaiError
 class HestaiGroup(TyperGroup):
     """A click group that reports ``HestaiError`` as ``error: <message>`` and exits 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: _click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except HestaiError as exc:
-            err_console(ctx).print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            err_console().print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
             ctx.exit(1)
 
 
-def err_console(ctx: click.Context | None = None) -> Console:
+def err_console() -> Console:
     """A console on stderr; wide in CI so that error lines are not wrapped."""
     return Console(stderr=True, soft_wrap=True)
 

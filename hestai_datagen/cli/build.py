@@ -109,7 +109,10 @@ def register(app: typer.Typer) -> None:
         """Spec elements × templates × planned rows; exit 1 if a training target has no template."""
         settings = resolve_config(config, spec=spec, templates=templates)
         inputs = prepare(settings, config)
-        table = Table("spec element", "priority", "gap", "templates", "rows", title="Coverage")
+        table = Table(title="Coverage")
+        table.add_column("spec element", overflow="fold")
+        for name in ("priority", "gap", "templates", "rows"):
+            table.add_column(name, no_wrap=True)
         for row in inputs.plan.coverage:
             element = row.element
             table.add_row(

@@ -19,7 +19,11 @@ def resolve_config(
     loaded = load_config(config, config_dir())
     overrides = {
         name: value.resolve()
-        for name, value in (("spec", spec), ("templates", templates), ("vocabularies", vocabularies))
+        for name, value in (
+            ("spec", spec),
+            ("templates", templates),
+            ("vocabularies", vocabularies),
+        )
         if value is not None
     }
     return loaded.model_copy(update=overrides)

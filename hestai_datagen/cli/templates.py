@@ -11,9 +11,9 @@ from rich.text import Text
 
 from hestai_datagen.cli._app import out_console
 from hestai_datagen.cli.options import resolve_config
+from hestai_datagen.errors import TemplateError
 from hestai_datagen.examples.recordings import record_for
 from hestai_datagen.examples.render import render_example
-from hestai_datagen.errors import TemplateError
 from hestai_datagen.scenarios import load_scenarios
 from hestai_datagen.scenarios.providers import Resources
 
@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
     def list_templates(
         config: Path | None = ConfigOption, templates: Path | None = TemplatesOption
     ) -> None:
-        """List every template with its priority, output kind, weight and the spec elements it covers."""
+        """List every template: priority, output kind, weight, the spec elements it covers."""
         settings = resolve_config(config, templates=templates)
         scenarios = load_scenarios(settings.templates, settings.vocabularies)
         table = Table("id", "priority", "output", "weight", "covers", title="Scenario templates")

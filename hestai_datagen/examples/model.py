@@ -52,7 +52,7 @@ class ToolCall(_Row):
 
 
 class Message(_Row):
-    """One conversation turn. ``tool_calls`` only on assistant turns, ``tool_call_id`` only on tool turns."""
+    """One conversation turn (``tool_calls`` on assistant turns, ``tool_call_id`` on tool turns)."""
 
     role: Role
     content: str
@@ -71,7 +71,7 @@ class Message(_Row):
 
 
 class HttpHeader(_Row):
-    """One HTTP header that matters to the MCP exchange (session id, protocol version, accept...)."""
+    """One HTTP header that matters to the MCP exchange (session id, protocol version...)."""
 
     name: str
     value: str
@@ -138,7 +138,7 @@ class Example(_Row):
         return value
 
     def tool_definitions(self) -> list[dict[str, Any]]:
-        """The offered tools, parsed (OpenAI ``{"type": "function", "function": {...}}`` objects)."""
+        """The offered tools, parsed (OpenAI ``{"type": "function", "function": …}`` objects)."""
         parsed: list[dict[str, Any]] = orjson.loads(self.tools)
         return parsed
 

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from jinja2 import Template, TemplateError as JinjaTemplateError
+from jinja2 import Template
+from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError, UndefinedError
 from pydantic import ValidationError
 
@@ -67,11 +68,10 @@ def render_example(
     providers: Mapping[str, ContextProvider],
     resources: Resources,
 ) -> Example:
-    """Render example ``index`` of ``template``; raises ``TemplateError`` naming the template file."""
+    """Render example ``index`` of ``template``; ``TemplateError`` names the template file."""
     rng = example_rng(seed, template.id, index)
     slots = {
-        name: spec.sample(rng, resources.vocabularies)
-        for name, spec in template.meta.slots.items()
+        name: spec.sample(rng, resources.vocabularies) for name, spec in template.meta.slots.items()
     }
     context: dict[str, Any] = {**slots, "index": index}
     trace: list[Any] = []

@@ -193,7 +193,11 @@ def meta_data(doc: Document) -> dict[str, Any]:
 
 def _bare_ok(text: str) -> Value | None:
     """The parsed form of ``text`` when writing it bare reads back as the same string."""
-    if not text or any(c.isspace() for c in text) or text in _RESERVED:
+    if not text or text in _RESERVED:
+        return None
+    if _KEY.fullmatch(text):
+        return Atom(text, "word")
+    if any(c.isspace() for c in text):
         return None
     if text[0] in "-+#" or '"' in text or "//" in text:
         return None
@@ -208,6 +212,12 @@ def _bare_ok(text: str) -> Value | None:
     ):
         return None
     if value_data(value) != text or emit_value(value, "current") != text:
+        return None
+    try:
+        listed = parse_value(f"[{text}]", lambda off: (0, off))
+    except LexError:
+        return None
+    if not isinstance(listed, ListValue) or value_data(listed) != [text]:
         return None
     if strict_lexical_errors(f"K::{text}\n"):
         return None
@@ -254,7 +264,7 @@ def _list_item(value: Any, dialect: Dialect, where: str) -> Value:
 
 
 def _check_key(key: object, where: str) -> str:
-    if not isinstance(key, str) or not _KEY.match(key) or key in _RESERVED:
+    if not isinstance(key, str) or not _KEY.fullmatch(key) or key in _RESERVED:
         raise OctaveDataError(
             f"{where}: key {key!r} is not an OCTAVE identifier ([A-Za-z_][A-Za-z0-9_]*)"
         )
@@ -274,8 +284,14 @@ def _statements(data: Mapping[str, Any], dialect: Dialect, where: str) -> list[S
 
 
 def from_data(name: str, data: Mapping[str, Any], *, dialect: Dialect = "current") -> Document:
-    """Build a document named ``name`` from plain data (``META`` first when present)."""
-    if not _KEY.match(name):
+    """Build a document named ``name`` from plain data.
+
+    ``META`` (if given) is written first, with ``TYPE`` and ``VERSION`` leading it. Strings are
+    written bare when they read back as themselves under strict rules (``READY``, ``A→B``),
+    quoted otherwise; in the 2025 dialect multi-line strings become ``\"\"\"`` blocks. Raises
+    ``OctaveDataError`` for keys that are not identifiers and values OCTAVE cannot hold.
+    """
+    if not _KEY.fullmatch(name):
         raise OctaveDataError(f"envelope name {name!r} is not an identifier")
     if not isinstance(data, Mapping):
         raise OctaveDataError("document data must be a mapping")
@@ -283,6 +299,8 @@ def from_data(name: str, data: Mapping[str, Any], *, dialect: Dialect = "current
     if "META" in ordered:
         if not isinstance(ordered["META"], Mapping):
             raise OctaveDataError("META must be a mapping")
-        ordered = {"META": ordered.pop("META"), **ordered}
+        meta = dict(ordered.pop("META"))
+        first = {k: meta.pop(k) for k in ("TYPE", "VERSION") if k in meta}
+        ordered = {"META": {**first, **meta}, **ordered}
     body = _statements(ordered, dialect, "")
     return Document(name=name, body=body, dialect=dialect)

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hestai_datagen.scenarios.providers import ContextProvider, default_providers, provided_variables
+from hestai_datagen.scenarios.providers import (
+    ContextProvider,
+    default_providers,
+    provided_variables,
+)
 from hestai_datagen.scenarios.template import ScenarioTemplate, load_templates
 from hestai_datagen.scenarios.vocab import Vocabularies, load_vocabularies
 

@@ -221,7 +221,10 @@ def load_template(
             role=m.role,
             content=compiled[("messages", i, "content")],
             tool_calls=tuple(
-                tuple(compiled[("messages", i, "tool_calls", j, f)] for f in ("id", "name", "arguments"))  # type: ignore[misc]
+                tuple(
+                    compiled[("messages", i, "tool_calls", j, f)]
+                    for f in ("id", "name", "arguments")
+                )  # type: ignore[misc]
                 for j in range(len(m.tool_calls))
             ),
             tool_call_id=compiled.get(("messages", i, "tool_call_id")),
@@ -255,7 +258,8 @@ def load_templates(
         if template.id in seen:
             _, where = load_yaml(path, TemplateError)
             raise where.error(
-                ("id",), f"duplicate template id {template.id!r} (also in {seen[template.id]})",
+                ("id",),
+                f"duplicate template id {template.id!r} (also in {seen[template.id]})",
                 TemplateError,
             )
         seen[template.id] = str(path)

@@ -1,8 +1,8 @@
 """From the user's OCTAVE spec and a build config to a training plan."""
 
 from hestai_datagen.spec.config import BuildConfig, load_config
-from hestai_datagen.spec.plan import SpecElement, TemplateAllocation, TrainingPlan, make_plan
-from hestai_datagen.spec.targets import Section, read_spec, spec_sections
+from hestai_datagen.spec.plan import TemplateAllocation, TrainingPlan, make_plan
+from hestai_datagen.spec.targets import Section, SpecElement, read_spec, spec_sections
 
 __all__ = [
     "BuildConfig",

@@ -128,5 +128,8 @@ def make_plan(
         for path, element in elements.items()
     ]
     return TrainingPlan(
-        total=sum(rows.values()), sections=list(sections), allocations=allocations, coverage=coverage
+        total=sum(rows.values()),
+        sections=list(sections),
+        allocations=allocations,
+        coverage=coverage,
     )

@@ -40,7 +40,11 @@ def _config_data(role: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     skills = list(role["skills"])
     rng.shuffle(tools)
     return {
-        "META": {"TYPE": "ROLE_CONFIG", "VERSION": version, "STATUS": rng.choice(["ACTIVE", "DRAFT"])},
+        "META": {
+            "TYPE": "ROLE_CONFIG",
+            "VERSION": version,
+            "STATUS": rng.choice(["ACTIVE", "DRAFT"]),
+        },
         "ROLE": {
             "NAME": role["name"].upper(),
             "ARCHETYPE": role["archetype"],
