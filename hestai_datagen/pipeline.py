@@ -217,7 +217,7 @@ def run_build(
                 items = schedule_round(config.seed, wanted)[:room]
                 for item, rendered in _render_stream(renderer, pool, items, chunk=64):
                     template_id, index = item
-                    next_index[template_id] = index + 1
+                    next_index[template_id] = max(next_index[template_id], index + 1)
                     result.tried += 1
                     if isinstance(rendered, str):
                         writer.add_reject(_render_reject(item, config.seed, rendered))

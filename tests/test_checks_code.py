@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from test_checks_rows import (
@@ -74,7 +75,8 @@ def test_python_that_does_not_parse() -> None:
         ),
         ("import requests as r\n\nasync def fetch(url):\n    return r.post(url)", "requests.post"),
         (
-            "import urllib.request\n\nasync def fetch(url):\n    return urllib.request.urlopen(url)",
+            "import urllib.request\n\nasync def fetch(url):\n"
+            "    return urllib.request.urlopen(url)",
             "urllib.request.urlopen",
         ),
         (
@@ -138,7 +140,10 @@ def test_compose_depends_on_undefined_service() -> None:
 
 
 def test_compose_depends_on_list_form_with_undefined_service() -> None:
-    code = "services:\n  app:\n    image: app:1\n    depends_on: [db, queue]\n  db:\n    image: postgres:16"
+    code = (
+        "services:\n  app:\n    image: app:1\n    depends_on: [db, queue]\n"
+        "  db:\n    image: postgres:16"
+    )
     assert error_ids(answer(fence("yaml", code))) == {"code.compose_depends_on"}
 
 
@@ -287,7 +292,8 @@ def test_octave_blocks_in_the_2025_dialect_are_read_leniently() -> None:
 
     block = fence(
         "octave",
-        '===HESTAI_PRIORITIES===\nMETA:\n  VERSION::"2025"\nP1::HERMES:MCP_PROTOCOL*\n===END_PRIORITIES===',
+        '===HESTAI_PRIORITIES===\nMETA:\n  VERSION::"2025"\nP1::HERMES:MCP_PROTOCOL*\n'
+        "===END_PRIORITIES===",
     )
     gate = QualityGate(trace_checker=no_trace_problems, octave_checker=checker)
     assert gate.admit(answer(block)).accepted
@@ -321,3 +327,36 @@ def test_real_octave_parser_rejects_a_single_colon_assignment() -> None:
 
 def test_python_block_of_the_good_row_is_checked() -> None:
     assert "async def main" in PYTHON_CLIENT and "XADD" in REDIS
+
+
+def test_code_in_user_and_tool_turns_is_input_and_not_checked() -> None:
+    broken = fence("python", "import time\n\nasync def poll(:\n    time.sleep(1)")
+    example = row(
+        [
+            Message(role="user", content=f"This crashes, why?\n\n{broken}"),
+            Message(role="assistant", content="The parameter list is not closed: `poll(:`."),
+        ],
+        tools=(),
+    )
+    assert error_ids(example) == set()
+    unclosed = replace_message(example, 0, Message(role="user", content="```python\nprint(1)"))
+    assert error_ids(unclosed) == {"code.fence_closed"}
+
+
+def test_blocks_marked_invalid_skip_language_checks() -> None:
+    _project_octave()
+    gate = QualityGate(trace_checker=no_trace_problems)
+    broken = "===CFG===\nSTATUS: active\n===END==="
+    assert gate.admit(answer(fence("octave invalid", broken))).accepted
+    flagged = gate.admit(answer(fence("octave", broken)).model_copy(update={"id": "other"}))
+    assert "code.octave_parses" in {f.check_id for f in flagged.errors}
+
+
+def test_the_users_2025_spec_quoted_in_an_answer_passes(repo: Path) -> None:
+    _project_octave()
+    spec = (repo / "octave_configs" / "hestai-training-priorities.oct.md").read_text(
+        encoding="utf-8"
+    )
+    assert is_2025_dialect(spec)
+    verdict = QualityGate(trace_checker=no_trace_problems).admit(answer(fence("octave", spec)))
+    assert "code.octave_parses" not in {f.check_id for f in verdict.errors}

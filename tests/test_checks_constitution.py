@@ -187,11 +187,13 @@ def test_custom_rules_file_is_used(tmp_path: Path) -> None:
     [
         ("version: 1\nrules: []\n", "rules"),
         (
-            "version: 1\nrules:\n  - id: x\n    category: secret\n    description: d\n    pattern: '(['\n",
+            "version: 1\nrules:\n  - id: x\n    category: secret\n    description: d\n"
+            "    pattern: '(['\n",
             "rule x: bad pattern",
         ),
         (
-            "version: 1\nrules:\n  - id: x\n    category: vibes\n    description: d\n    pattern: a\n",
+            "version: 1\nrules:\n  - id: x\n    category: vibes\n    description: d\n"
+            "    pattern: a\n",
             "category",
         ),
         ("rules: [\n", "not valid YAML"),

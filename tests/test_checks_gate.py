@@ -132,7 +132,7 @@ def test_disabled_checks_are_not_run() -> None:
 
 
 def test_unknown_disabled_check_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="size.max_tokenz"):
+    with pytest.raises(ConfigError, match=r"size\.max_tokenz"):
         QualityGate(GateConfig(disabled_checks=["size.max_tokenz"]))
 
 

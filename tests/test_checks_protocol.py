@@ -1,4 +1,4 @@
-"""Protocol checks: MCP trace problems surface as protocol.trace; JSON-RPC codes keep their meaning."""
+"""Protocol checks: MCP trace problems become protocol.trace; JSON-RPC codes keep their meaning."""
 
 from __future__ import annotations
 
@@ -150,4 +150,4 @@ def test_error_objects_pair_code_and_message() -> None:
         (-32602, frozenset({-32602})),
     ]
     swapped = text.replace("Method not found", "Invalid params", 1)
-    assert [m.meanings for m in mentions(swapped)][0] == frozenset({-32602})
+    assert next(m.meanings for m in mentions(swapped)) == frozenset({-32602})

@@ -233,7 +233,7 @@ def redis_row() -> Example:
             ),
             Message(
                 role="assistant",
-                content=f"Unlike pub/sub, a stream keeps entries until they are acknowledged:\n\n{REDIS}",
+                content=f"Unlike pub/sub, a stream keeps entries until acknowledged:\n\n{REDIS}",
             ),
         ],
         id="p3-redis-0001",
@@ -275,7 +275,7 @@ def error_row() -> Example:
             ),
             Message(
                 role="tool",
-                content='{"error": {"code": -32602, "message": "Invalid params: limit must be an integer"}}',
+                content='{"error": {"code": -32602, "message": "Invalid params: bad limit"}}',
                 tool_call_id="call_9",
             ),
             Message(role="assistant", content=ERROR_DIAGNOSIS),

@@ -1,4 +1,4 @@
-"""Size limits and duplicate detection (exact, near, ids): the first row is kept, per scenario counts."""
+"""Size limits and duplicates (exact, near, ids): the first row is kept, counted per scenario."""
 
 from __future__ import annotations
 
@@ -80,7 +80,8 @@ def different_row(index: int, topic: str) -> Example:
             ),
             Message(
                 role="assistant",
-                content=f"{topic} matters because each stage has its own job. Step {index}: {topic} "
+                content=f"{topic} matters because each stage has its own job. Step {index}: "
+                f"{topic} "
                 f"is configured in its own service, observed through its own metrics and tested "
                 f"against its own failure modes, number {index * 7919}.",
             ),

@@ -153,3 +153,17 @@ def test_duplicates_are_found_across_shards(tmp_path: Path) -> None:
         ("data/validation-00000-of-00001.jsonl:1", "dup.exact")
     ]
     assert report.stats.duplicates_per_scenario["redis_streams"].exact == 1
+
+
+def test_parquet_written_with_the_dataset_schema_reads_back_as_the_same_rows(
+    tmp_path: Path,
+) -> None:
+    features = pytest.importorskip("hestai_datagen.dataset.features")
+    rows = good_rows()
+    (tmp_path / "data").mkdir()
+    table = pa.Table.from_pylist(
+        [row.model_dump(mode="json") for row in rows], schema=features.example_schema()
+    )
+    pq.write_table(table, tmp_path / "data" / "train-00000-of-00001.parquet")
+    read = [Example.model_validate_json(raw) for _, raw in iter_rows_from_path(tmp_path)]
+    assert read == rows

@@ -4,7 +4,9 @@ python → ``ast.parse`` and no blocking call inside ``async def``; yaml → the
 (and, for a compose file, the compose rules); json → parses (jsonl: each line); octave → the
 project's OCTAVE parser (strict for the current dialect, lenient for the user's 2025 dialect);
 redis / redis-cli (and ``redis-cli`` lines of shell blocks) → stream command grammar. Blocks in
-other languages are ignored. A block flagged ``anti-pattern`` skips the semantic checks only.
+other languages are ignored. Only blocks the model learns to write are checked (assistant and
+system turns); a block flagged ``anti-pattern`` skips the semantic checks, one flagged
+``invalid`` every language check (see ``fences``). Every block, in any turn, must be closed.
 """
 
 from __future__ import annotations
@@ -41,12 +43,12 @@ class Blocks:
         self._memo: LastRowMemo[list[CodeBlock]] = LastRowMemo(lambda e: list(_all_blocks(e)))
 
     def of(self, example: Example, languages: frozenset[str] | None = None) -> list[CodeBlock]:
-        """The row's blocks; with ``languages``, only closed blocks in those languages (an
-        unclosed block has no defined content: ``code.fence_closed`` reports it)."""
+        """The row's blocks; with ``languages``, only the checked blocks in those languages
+        (closed, in assistant/system turns, not marked ``invalid``: see ``fences``)."""
         blocks = self._memo.get(example)
         if languages is None:
             return blocks
-        return [b for b in blocks if b.closed and b.language in languages]
+        return [b for b in blocks if b.checked and b.language in languages]
 
 
 class _CodeCheck(Check):

@@ -3,7 +3,12 @@
 The first word of the info string is the language; further words are flags. The flag
 ``anti-pattern`` (also ``antipattern``, ``bad``, ``wrong``) marks a block that deliberately shows a
 pitfall: the syntax checks still apply to it, the semantic checks (blocking calls in ``async def``,
-compose rules) do not.
+compose rules) do not. The flag ``invalid`` (also ``broken``) marks a block that is deliberately
+malformed (a config to diagnose): no language check applies to it.
+
+Blocks in user and tool turns are input the model reads, not output it learns to write: a user
+may paste broken code for the assistant to fix. Only assistant and system blocks are *checked*
+(``CodeBlock.checked``); every block must still be closed.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from hestai_datagen.examples.model import Example
 
 _OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 ANTI_PATTERN_FLAGS = frozenset({"anti-pattern", "antipattern", "bad", "wrong"})
+INVALID_FLAGS = frozenset({"invalid", "broken"})
+CHECKED_ROLES = frozenset({"assistant", "system"})
 
 
 @dataclass(frozen=True)
@@ -29,11 +36,18 @@ class CodeBlock:
     code: str
     line: int
     closed: bool
+    role: str = "assistant"
 
     @property
     def anti_pattern(self) -> bool:
-        """Whether the block is marked as a deliberate counter-example."""
-        return bool(self.flags & ANTI_PATTERN_FLAGS)
+        """Whether the block is marked as a deliberate counter-example (semantics not checked)."""
+        return bool(self.flags & (ANTI_PATTERN_FLAGS | INVALID_FLAGS))
+
+    @property
+    def checked(self) -> bool:
+        """Whether language checks apply: a closed block of an assistant or system turn that is
+        not marked ``invalid``."""
+        return self.closed and self.role in CHECKED_ROLES and not self.flags & INVALID_FLAGS
 
     def where(self) -> str:
         """``messages[3] python block 2 (line 7)`` for reasons."""
@@ -50,7 +64,7 @@ def _closes(line: str, char: str, length: int) -> bool:
     )
 
 
-def blocks_in(text: str, message_index: int) -> Iterator[CodeBlock]:
+def blocks_in(text: str, message_index: int, role: str = "assistant") -> Iterator[CodeBlock]:
     """The fenced blocks of one message text, in order (an unclosed one runs to the end)."""
     lines = text.split("\n")
     i = 0
@@ -77,6 +91,7 @@ def blocks_in(text: str, message_index: int) -> Iterator[CodeBlock]:
             code="\n".join(body) + ("\n" if body else ""),
             line=i + 1,
             closed=end < len(lines),
+            role=role,
         )
         i = end + 1
 
@@ -91,6 +106,6 @@ def code_blocks(example: Example, languages: frozenset[str] | None = None) -> It
     for index, message in enumerate(example.messages):
         if "```" not in message.content and "~~~" not in message.content:
             continue
-        for block in blocks_in(message.content, index):
+        for block in blocks_in(message.content, index, message.role):
             if languages is None or block.language in languages:
                 yield block

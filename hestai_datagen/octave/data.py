@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -238,6 +239,7 @@ def _scalar(value: Any, dialect: Dialect, where: str) -> Value:
     if isinstance(value, str):
         if "\r" in value:
             raise OctaveDataError(f"{where}: carriage returns cannot be written in OCTAVE")
+        value = unicodedata.normalize("NFC", value)
         bare = _bare_ok(value)
         if bare is not None:
             return bare
