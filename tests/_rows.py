@@ -13,6 +13,9 @@ from typing import Literal
 
 import orjson
 
+from hestai_datagen.checks import RejectRecord
+from hestai_datagen.checks.base import Finding
+from hestai_datagen.checks.gate import Verdict
 from hestai_datagen.dataset import (
     BuildInfo,
     CheckInfo,
@@ -20,8 +23,7 @@ from hestai_datagen.dataset import (
     Manifest,
     PlanRow,
     SplitConfig,
-    assign_split,
-    near_duplicate_groups,
+    SplitPlacer,
 )
 from hestai_datagen.examples.model import (
     Example,
@@ -273,19 +275,15 @@ def make_rows(instances_per_scenario: int = 6, variants: int = 2) -> list[Exampl
     return rows
 
 
-def reject_record(example: Example, check_id: str = "tool-args-schema") -> bytes:
-    """A quality-gate reject record for a row, as the gate writes it."""
-    return orjson.dumps(
-        {
-            "id": example.id,
-            "scenario": example.scenario,
-            "index": example.meta.index,
-            "check_id": check_id,
-            "severity": "error",
-            "reason": "argument 'strict' must be a boolean, got \"yes\"",
-            "row": example.to_json_line().decode().strip(),
-        }
+def reject_record(example: Example, check_id: str = "tool-args-schema") -> RejectRecord:
+    """A quality-gate reject record for a row, as the gate makes it."""
+    finding = Finding(
+        check_id=check_id,
+        severity="error",
+        reason="argument 'strict' must be a boolean, got \"yes\"",
+        message_index=2,
     )
+    return RejectRecord.from_verdict(example, Verdict(accepted=False, findings=[finding]))
 
 
 def build_info(**overrides: object) -> BuildInfo:
@@ -335,10 +333,10 @@ def build_dataset(
     """Write a whole dataset folder of test rows, grouping near duplicates as the build does."""
     rows = rows if rows is not None else make_rows()
     config = splits if splits is not None else SplitConfig(seed=7)
-    groups = near_duplicate_groups(rows)
+    placer = SplitPlacer(config)
     with DatasetWriter(out, fmt=fmt, max_shard_bytes=max_shard_bytes) as writer:
         for example in rows:
-            writer.add(example, assign_split(example, config, group=groups[example.id]))
+            writer.add(example, placer.commit(example, placer.place(example)))
         for example in rows[:rejects]:
             writer.add_reject(reject_record(example))
         return writer.finish(build_info(splits=config))

@@ -9,9 +9,9 @@ from _rows import build_dataset, build_info, make_example, make_rows
 from hestai_datagen.dataset import (
     DatasetWriter,
     SplitConfig,
+    SplitPlacer,
     assign_split,
     cross_split_duplicates,
-    near_duplicate_groups,
 )
 from hestai_datagen.dataset.dedup import fingerprint_text, minhash
 from hestai_datagen.examples.model import Example, Message
@@ -78,19 +78,39 @@ def test_exact_duplicates_across_splits_are_reported(tmp_path: Path) -> None:
     assert pair.kind == "exact" and {pair.first_id, pair.second_id} == {rows[0].id, "twin"}
 
 
-def test_groups_are_stable_and_named_after_an_instance() -> None:
+def test_placer_keeps_near_copies_with_their_original_and_is_deterministic() -> None:
     rows = make_rows()
     rows.append(_near_copy(rows[30], 4000))
-    first = near_duplicate_groups(rows)
-    second = near_duplicate_groups(list(reversed(rows)))
-    assert first == second
-    assert (
-        first["copy-4000"]
-        == first[rows[30].id]
-        == min(rows[30].meta.instance, "mcp-read-file/4000")
+
+    def placed() -> dict[str, str]:
+        placer = SplitPlacer(SplitConfig(seed=7))
+        return {row.id: placer.commit(row, placer.place(row)) for row in rows}
+
+    first = placed()
+    assert first == placed()
+    assert first["copy-4000"] == first[rows[30].id]
+
+
+def test_placer_refuses_a_row_bound_to_two_splits() -> None:
+    config = SplitConfig(seed=7)
+    candidates = [make_example("mcp-read-file", 900 + i, 0, unique=500 + i) for i in range(40)]
+    by_split: dict[str, Example] = {}
+    for row in candidates:
+        by_split.setdefault(assign_split(row, config), row)
+    a, b = by_split["train"], next(r for s, r in by_split.items() if s != "train")
+    bridge = a.model_copy(
+        update={
+            "id": "bridge",
+            "meta": a.meta.model_copy(update={"instance": b.meta.instance}),
+        }
     )
-    assert len(set(first.values())) == 36
-    assert set(first.values()) <= {r.meta.instance for r in rows}
+    placer = SplitPlacer(config)
+    assert placer.commit(a, placer.place(a)) == "train"
+    assert placer.commit(b, placer.place(b)) == assign_split(b, config)
+    refused = placer.place(bridge)
+    assert refused.split is None
+    assert "more than one split" in refused.reason
+    assert "same template instance" in refused.reason and "exact duplicate of" in refused.reason
 
 
 def test_fingerprint_ignores_the_system_prompt() -> None:

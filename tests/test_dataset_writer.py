@@ -241,8 +241,6 @@ def test_writer_refuses_bad_input(tmp_path: Path) -> None:
     with DatasetWriter(tmp_path / "b") as writer:
         with pytest.raises(DatasetError, match="unknown split"):
             writer.add(make_rows()[0], "dev")
-        with pytest.raises(DatasetError, match="malformed reject"):
-            writer.add_reject(b'{"id": "x"}')
         with pytest.raises(DatasetError, match="train split"):
             writer.finish(build_info())
     with pytest.raises(DatasetError):

@@ -48,6 +48,10 @@ class Verdict(BaseModel):
         return [f for f in self.findings if f.severity == "error"]
 
 
+RowFindings = list[tuple[str, list[Finding]]]
+"""What the per-row checks found in one row: (check id, its findings), in run order."""
+
+
 class CheckStats(BaseModel):
     """How one check fared: rows it ran on, rows it rejected or warned about, crashes."""
 
@@ -153,12 +157,23 @@ class QualityGate:
                 )
             ]
 
-    def admit(self, example: Example) -> Verdict:
-        """Check one row; an accepted row is remembered for duplicate detection."""
+    def inspect(self, example: Example) -> RowFindings:
+        """Run the per-row checks (everything but duplicates) without touching the gate's state,
+        so it can run on any process; ``decide`` then takes the result in admission order."""
+        return [(check.id, self._run_one(check, example)) for check in self.checks]
+
+    def decide(
+        self,
+        example: Example,
+        inspected: RowFindings,
+        external: Sequence[Finding] = (),
+    ) -> Verdict:
+        """Tally ``inspect``'s findings, look for duplicates of the rows admitted so far, add
+        ``external`` findings (from a check the caller runs, tallied under their own ids), and
+        admit the row if no finding is an error; an admitted row is remembered."""
         findings: list[Finding] = []
-        for check in self.checks:
-            found = self._run_one(check, example)
-            self._tally(check.id, found)
+        for check_id, found in inspected:
+            self._tally(check_id, found)
             findings.extend(found)
         signature = self._index.signature(example)
         duplicates = [f for f in self._index.look(signature) if f.check_id in self._duplicate_ids]
@@ -166,6 +181,10 @@ class QualityGate:
             self._tally(cid, [f for f in duplicates if f.check_id == cid])
         self._count_duplicates(example.scenario, duplicates)
         findings.extend(duplicates)
+        for finding in external:
+            self._stats.checks.setdefault(finding.check_id, CheckStats())
+            self._tally(finding.check_id, [finding])
+        findings.extend(external)
         accepted = not any(f.severity == "error" for f in findings)
         self._stats.tried += 1
         if accepted:
@@ -174,6 +193,10 @@ class QualityGate:
         else:
             self._stats.rejected += 1
         return Verdict(accepted=accepted, findings=findings)
+
+    def admit(self, example: Example) -> Verdict:
+        """Check one row; an accepted row is remembered for duplicate detection."""
+        return self.decide(example, self.inspect(example))
 
     def note_unparseable(self) -> None:
         """Count a row that could not even be read as an ``Example`` (``format.row_model``)."""

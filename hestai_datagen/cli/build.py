@@ -13,8 +13,14 @@ from rich.table import Table
 from hestai_datagen.cli._app import err_console, out_console
 from hestai_datagen.cli.options import resolve_config
 from hestai_datagen.defaults import config_dir
-from hestai_datagen.errors import SpecError
-from hestai_datagen.pipeline import BuildResult, prepare, run_build
+from hestai_datagen.errors import BuildError, SpecError
+from hestai_datagen.pipeline import (
+    JOURNAL_FILE,
+    BuildInputs,
+    BuildResult,
+    prepare,
+    run_build,
+)
 
 ConfigOption = typer.Option(None, "--config", "-c", help="Build config YAML (default: the repo's).")
 
@@ -28,6 +34,8 @@ def _summary(result: BuildResult) -> Table:
     table.add_row("accepted", str(result.accepted))
     table.add_row("tried", str(result.tried))
     table.add_row("rejected", str(result.rejected))
+    if result.resumed:
+        table.add_row("taken from the resume journal", str(result.resumed))
     for split, n in sorted(result.per_split.items()):
         table.add_row(f"split {split}", str(n))
     for priority, n in sorted(result.per_priority.items()):
@@ -35,6 +43,32 @@ def _summary(result: BuildResult) -> Table:
     for check_id, n in sorted(result.rejects_by_check.items()):
         table.add_row(f"rejected by {check_id}", str(n))
     return table
+
+
+def _run(inputs: BuildInputs, out: Path, cache_dir: Path, workers: int) -> BuildResult:
+    """``run_build`` with a progress bar on a terminal, or a line per 500 rows in CI logs."""
+    log = err_console()
+    if not _interactive():
+
+        def say(done: int, total: int, tried: int) -> None:
+            if done == total or done % 500 < 256:
+                log.print(f"accepted {done}/{total} (tried {tried})")
+
+        return run_build(inputs, out, cache_dir=cache_dir, workers=workers, progress=say)
+    columns = (
+        TextColumn("[bold]building"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("tried {task.fields[tried]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=log) as bar:
+        task = bar.add_task("build", total=inputs.plan.total, tried=0)
+
+        def show(done: int, total: int, tried: int) -> None:
+            bar.update(task, completed=done, tried=tried)
+
+        return run_build(inputs, out, cache_dir=cache_dir, workers=workers, progress=show)
 
 
 def register(app: typer.Typer) -> None:
@@ -72,32 +106,13 @@ def register(app: typer.Typer) -> None:
             f"building {inputs.plan.total} rows from {len(inputs.scenarios.templates)} templates "
             f"(seed {settings.seed}, {settings.workers} worker(s)) into {out}"
         )
-        if _interactive():
-            with Progress(
-                TextColumn("[bold]building"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("tried {task.fields[tried]}"),
-                TimeElapsedColumn(),
-                console=log,
-            ) as bar:
-                task = bar.add_task("build", total=inputs.plan.total, tried=0)
-
-                def show(done: int, total: int, tried: int) -> None:
-                    bar.update(task, completed=done, tried=tried)
-
-                result = run_build(
-                    inputs, out, cache_dir=cache_dir, workers=settings.workers, progress=show
-                )
-        else:
-
-            def say(done: int, total: int, tried: int) -> None:
-                if done == total or done % 500 == 0:
-                    log.print(f"accepted {done}/{total} (tried {tried})")
-
-            result = run_build(
-                inputs, out, cache_dir=cache_dir, workers=settings.workers, progress=say
-            )
+        try:
+            result = _run(inputs, out, cache_dir, settings.workers)
+        except KeyboardInterrupt:
+            raise BuildError(
+                f"interrupted; nothing half-written was left in {out}. Run the same command "
+                f"again to resume from the work already done (kept in {out / JOURNAL_FILE})"
+            ) from None
         out_console().print(_summary(result))
 
     @app.command()

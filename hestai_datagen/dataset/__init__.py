@@ -5,7 +5,6 @@ from hestai_datagen.dataset.card import render_card
 from hestai_datagen.dataset.dedup import (
     DuplicatePair,
     cross_split_duplicates,
-    near_duplicate_groups,
 )
 from hestai_datagen.dataset.export import (
     EXPORT_FORMATS,
@@ -25,10 +24,11 @@ from hestai_datagen.dataset.manifest import (
     load_manifest,
     verify_manifest,
 )
+from hestai_datagen.dataset.placement import Placement, SplitPlacer
 from hestai_datagen.dataset.push import PushResult, UploadFile, push_dataset, upload_plan
 from hestai_datagen.dataset.shards import iter_shard_rows
 from hestai_datagen.dataset.splits import HeldOutConfig, SplitConfig, assign_split
-from hestai_datagen.dataset.writer import DatasetWriter, RejectRow
+from hestai_datagen.dataset.writer import DatasetWriter
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -41,12 +41,13 @@ __all__ = [
     "FileEntry",
     "HeldOutConfig",
     "Manifest",
+    "Placement",
     "PlanRow",
     "PushResult",
-    "RejectRow",
     "ShardEntry",
     "SourceHash",
     "SplitConfig",
+    "SplitPlacer",
     "UploadFile",
     "assign_split",
     "cross_split_duplicates",
@@ -55,7 +56,6 @@ __all__ = [
     "export_dataset",
     "iter_shard_rows",
     "load_manifest",
-    "near_duplicate_groups",
     "push_dataset",
     "read_conversations",
     "read_export",

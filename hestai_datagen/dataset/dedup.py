@@ -2,16 +2,16 @@
 
 A conversation's fingerprint text is its non-system turns (role, content, tool-call names and
 arguments): the system prompt and the tool definitions are shared by many unrelated examples and
-would make them all look alike. :func:`near_duplicate_groups` gives the build group overrides that
-put near duplicates in one split; :func:`cross_split_duplicates` proves a finished folder has none
-across splits.
+would make them all look alike. ``placement.SplitPlacer`` uses the same measure to keep near
+duplicates in one split while the build streams; :func:`cross_split_duplicates` proves a finished
+folder has none across splits.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -66,51 +66,6 @@ def minhash(text: str) -> MinHash:
     signature = MinHash(num_perm=NUM_PERM, seed=1)
     signature.update_batch([s.encode() for s in shingles])
     return signature
-
-
-def near_duplicate_groups(
-    examples: Iterable[Example], *, threshold: float = DEFAULT_THRESHOLD
-) -> dict[str, str]:
-    """Map every example id to a group name shared by all its (transitive) near duplicates.
-
-    Examples of one template instance are one group already; near-duplicate instances are merged,
-    and the group is named after the smallest instance name in it (stable across runs).
-    """
-    parent: dict[str, str] = {}
-
-    def find(node: str) -> str:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            low, high = sorted((ra, rb))
-            parent[high] = low
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    exact: dict[str, str] = {}
-    instance_of: dict[str, str] = {}
-    signatures: dict[str, MinHash] = {}
-    for example in examples:
-        instance = example.meta.instance
-        parent.setdefault(instance, instance)
-        instance_of[example.id] = instance
-        text = fingerprint_text(example)
-        key = exact_key(text)
-        if key in exact:
-            union(instance, exact[key])
-        else:
-            exact[key] = instance
-        signature = minhash(text)
-        for other in lsh.query(signature):
-            if signature.jaccard(signatures[other]) >= threshold:
-                union(instance, instance_of[other])
-        lsh.insert(example.id, signature)
-        signatures[example.id] = signature
-    return {example_id: find(instance) for example_id, instance in instance_of.items()}
 
 
 def _folder_rows(folder: Path) -> Iterator[tuple[str, Example]]:

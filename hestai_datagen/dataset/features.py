@@ -75,6 +75,14 @@ def reject_features() -> Features:
             "check_id": _STRING,
             "severity": _STRING,
             "reason": _STRING,
+            "findings": List(
+                {
+                    "check_id": _STRING,
+                    "severity": _STRING,
+                    "reason": _STRING,
+                    "message_index": Value("int64"),
+                }
+            ),
             "row": _STRING,
         }
     )

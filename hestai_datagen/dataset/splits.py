@@ -1,10 +1,11 @@
 """Deterministic, leakage-free split assignment.
 
 Examples are split by *group*, never by row: the group is the template instance an example came
-from (``example.meta.instance``), or a caller-given override that unifies near-duplicate groups
-(see :func:`hestai_datagen.dataset.dedup.near_duplicate_groups`). The group's sha256, salted with
-the seed, picks the split, so the same group always lands in the same split, whatever order rows
-arrive in. An optional held-out split takes whole scenarios or slot values away from the others.
+from (``example.meta.instance``), or a caller-given override (the build places rows with
+``placement.SplitPlacer``, which also keeps near duplicates together). The group's sha256, salted
+with the seed, picks the split, so the same group always lands in the same split, whatever order
+rows arrive in. An optional held-out split takes whole scenarios or slot values away from the
+others.
 """
 
 from __future__ import annotations

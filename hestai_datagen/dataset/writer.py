@@ -19,8 +19,8 @@ from typing import Any, Literal, Self
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from hestai_datagen.checks.rejects import RejectRecord
 from hestai_datagen.dataset._files import atomic_write_bytes, sha256_file
 from hestai_datagen.dataset.card import REJECTS_FILE, REJECTS_PARQUET, CardInput, render_card
 from hestai_datagen.dataset.charts import write_charts
@@ -44,20 +44,6 @@ STATS_FILE = "stats.json"
 CARD_FILE = "README.md"
 STAGING_PREFIX = ".partial-"
 DEFAULT_MAX_SHARD_BYTES = 256 << 20
-
-
-class RejectRow(BaseModel):
-    """One ``rejects.jsonl`` row: the gate's reject record (``row`` is the rejected row's JSON)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str
-    scenario: str
-    index: int
-    check_id: str
-    severity: str
-    reason: str
-    row: str = Field(description="the rejected row as JSON text")
 
 
 class DatasetWriter:
@@ -126,13 +112,9 @@ class DatasetWriter:
         writer.add(line, orjson.loads(line))
         self._stats.add(example, split, line)
 
-    def add_reject(self, record_json: bytes) -> None:
-        """Write one reject record (JSON object text from the quality gate) to ``rejects.jsonl``."""
+    def add_reject(self, record: RejectRecord) -> None:
+        """Write one rejected row, with every finding against it, to ``rejects.jsonl``."""
         self._check_open()
-        try:
-            record = RejectRow.model_validate_json(record_json)
-        except ValidationError as exc:
-            raise DatasetError(f"malformed reject record: {exc}") from None
         row = record.model_dump(mode="json")
         self._rejects.write(orjson.dumps(row) + b"\n")
         self._stats.rejects += 1
@@ -156,6 +138,15 @@ class DatasetWriter:
             raise
         self._closed = True
         return manifest
+
+    def save_rejects(self, target: Path) -> Path:
+        """Move the rejects written so far to ``target`` (used when a build fails its gate, so the
+        rejected rows and their reasons are kept for the author) and drop everything else."""
+        self._check_open()
+        self._rejects.close()
+        os.replace(self._rejects_path, target)
+        self.abort()
+        return target
 
     def abort(self) -> None:
         """Drop everything staged; the folder's previous contents are left as they were."""

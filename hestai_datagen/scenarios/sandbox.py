@@ -14,6 +14,8 @@ import yaml
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from hestai_datagen.scenarios.providers.mcp_recording import trace_filter
+
 
 def to_json(value: Any) -> str:
     """Compact JSON text (UTF-8 kept, keys in insertion order)."""
@@ -44,5 +46,7 @@ def new_environment() -> ImmutableSandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(json=to_json, pretty_json=to_pretty_json, yaml=to_yaml, py=to_python)
+    env.filters.update(
+        json=to_json, pretty_json=to_pretty_json, yaml=to_yaml, py=to_python, trace=trace_filter
+    )
     return env

@@ -45,27 +45,56 @@ def needed_recordings(args: Mapping[str, Any], available: Sequence[Any]) -> list
     return [key for key in available if _matches(key, args)]
 
 
-def _pretty(raw: str) -> str:
+TOOL_LIST_ELISION_CHARS = 900
+"""A ``tools/list`` result longer than this is shortened to its first characters in traces."""
+
+
+def _compact_body(raw: str) -> str:
+    """The JSON body in compact form; a long tool list is cut to a count of its definitions."""
     try:
-        return orjson.dumps(orjson.loads(raw)).decode()
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return raw
+    text = orjson.dumps(data).decode()
+    tools = data.get("result", {}).get("tools") if isinstance(data, dict) else None
+    marker = '"tools":['
+    if isinstance(tools, list) and len(text) > TOOL_LIST_ELISION_CHARS and marker in text:
+        head = text[: text.index(marker) + len(marker)]
+        return f"{head} …{len(tools)} tool definitions elided… ]…}}"
+    return text
 
 
-def format_trace(messages: Sequence[TraceMessage]) -> str:
-    """The trace as a reader sees it: one line per wire message, HTTP status and headers kept."""
+def format_trace(messages: Sequence[TraceMessage], keep_headers: Sequence[str] = ()) -> str:
+    """The trace as a reader sees it: one line per wire message with its arrow, HTTP method or
+    status, compact JSON body (long tool lists elided) and the HTTP headers named in
+    ``keep_headers``. An SSE ``endpoint`` event, which has no JSON body, shows its framing."""
     lines: list[str] = []
     for message in messages:
         arrow = "→" if message.direction == "client->server" else "←"
-        http = ""
         if message.http_method:
             http = f"{message.http_method} "
-        if message.http_status is not None:
+        elif message.http_status is not None:
             http = f"HTTP {message.http_status} "
-        headers = "".join(f" [{h.name}: {h.value}]" for h in message.http_headers)
-        body = _pretty(message.raw) if message.raw else "(no body)"
+        else:
+            http = "SSE " if message.framing else ""
+        if message.raw:
+            body = _compact_body(message.raw)
+        elif message.framing and message.framing.startswith("event: endpoint"):
+            body = message.framing.replace("\r\n", " | ").strip()
+        else:
+            body = "(no body)"
+        wanted = {name.lower() for name in keep_headers}
+        headers = "".join(
+            f" [{h.name}: {h.value}]" for h in message.http_headers if h.name.lower() in wanted
+        )
         lines.append(f"{arrow} {http}{body}{headers}".rstrip())
     return "\n".join(lines)
+
+
+def trace_filter(wire: Sequence[Mapping[str, Any]], keep: Sequence[str] = ()) -> str:
+    """Jinja filter ``trace``: ``{{ wire | trace(["mcp-session-id"]) }}`` formats the recorded
+    wire messages with ``format_trace``, keeping the named HTTP headers."""
+    return format_trace([TraceMessage.model_validate(m) for m in wire], keep)
 
 
 def provide(given: ProviderInput) -> ProviderOutput:
