@@ -31,6 +31,10 @@ from hestai_datagen.dataset.splits import HELDOUT, SplitConfig, assign_split
 from hestai_datagen.examples.model import Example
 
 LEAK_CHECK_ID = "split.leak"
+LEAK_CHECK_DESCRIPTION = (
+    "The row can join a split without any template instance, exact duplicate or near duplicate "
+    f"(MinHash Jaccard >= {DEFAULT_THRESHOLD}) ending up in two splits."
+)
 
 
 @dataclass(frozen=True)

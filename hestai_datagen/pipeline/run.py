@@ -19,6 +19,7 @@ from hestai_datagen.checks.balance import check_balance
 from hestai_datagen.checks.config import GateConfig
 from hestai_datagen.dataset import BuildInfo, DatasetWriter, SplitConfig, SplitPlacer
 from hestai_datagen.dataset.info import CheckInfo, PlanRow
+from hestai_datagen.dataset.placement import LEAK_CHECK_DESCRIPTION, LEAK_CHECK_ID
 from hestai_datagen.errors import BuildError
 from hestai_datagen.examples.recordings import record_for
 from hestai_datagen.pipeline.admission import Admission, BuildResult
@@ -180,7 +181,10 @@ def _build_info(inputs: BuildInputs, result: BuildResult, gate: QualityGate) -> 
             for row in inputs.plan.coverage
         ],
         gate_stats=gate.stats().model_dump(mode="json"),
-        checks=[CheckInfo(id=c.id, description=c.description) for c in gate.check_infos()],
+        checks=[
+            *(CheckInfo(id=c.id, description=c.description) for c in gate.check_infos()),
+            CheckInfo(id=LEAK_CHECK_ID, description=LEAK_CHECK_DESCRIPTION),
+        ],
         reproduce=f"hestai-datagen build --seed {config.seed} -n {result.accepted}",
         spec_name=inputs.spec_name,
         splits=SplitConfig(ratios=config.splits, seed=config.seed, heldout=config.heldout),
