@@ -1,7 +1,9 @@
 """Benchmark the MCP trace recorder: cold recording of every key, warm cache load, throughput.
 
-Run: ``.venv/bin/python benchmarks/bench_recording.py [--keys N]``. Prints figures; asserts nothing.
-Uses a temporary cache directory so the project's own cache is neither used nor touched.
+Run: ``.venv/bin/python benchmarks/bench_recording.py [--keys N] [--quick]``. Prints figures;
+asserts nothing. Uses a temporary cache directory so the project's own cache is neither used nor
+touched. A full run records every key twice (all together, then each transport alone).
+``--quick`` records only the first keys of each transport (servers still start for real).
 """
 
 from __future__ import annotations
@@ -12,14 +14,34 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from hestai_datagen.mcp_traces import Recorder, available_recordings
+from hestai_datagen.mcp_traces import Recorder, RecordingKey, available_recordings
+
+QUICK_PER_TRANSPORT = 2
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def first_of_each_transport(keys: list[RecordingKey], count: int) -> list[RecordingKey]:
+    """The first ``count`` keys of every transport, in their original order."""
+    seen: Counter[str] = Counter()
+    chosen = []
+    for key in keys:
+        seen[key.transport] += 1
+        if seen[key.transport] <= count:
+            chosen.append(key)
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keys", type=int, default=0, help="only the first N keys (0 = all)")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"only the first {QUICK_PER_TRANSPORT} keys of each transport",
+    )
+    args = parser.parse_args(argv)
     keys = available_recordings()
+    if args.quick:
+        keys = first_of_each_transport(keys, QUICK_PER_TRANSPORT)
     if args.keys:
         keys = keys[: args.keys]
     by_transport = Counter(k.transport for k in keys)

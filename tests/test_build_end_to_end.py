@@ -1,4 +1,5 @@
-"""A real build of the default spec and templates, end to end (slow: renders, checks, writes).
+"""The default build (spec, templates and config of the repo), end to end (slow: records MCP
+traces, renders, checks, writes).
 
 Proves what the README promises: byte-identical output for any worker count and after an
 interrupted run resumes, a folder ``datasets`` loads with the counts the manifest states, no
@@ -25,13 +26,12 @@ from hestai_datagen.spec import BuildConfig
 
 pytestmark = pytest.mark.slow
 
-ROWS = 300
 CACHE = Path(__file__).resolve().parents[1] / "data" / "cache" / "recordings"
 
 
 def _config(**updates: object) -> BuildConfig:
     config = resolve_config(None)
-    return config.model_validate({**config.model_dump(), "examples": ROWS, **updates})
+    return config.model_validate({**config.model_dump(), **updates})
 
 
 def _build(out: Path, *, workers: int = 1, **updates: object) -> Path:
@@ -120,6 +120,28 @@ def test_every_row_covers_the_plan_and_traces_are_true_to_the_spec(built: Path) 
     targets = {row.element.path for row in prepare(_config(), None).plan.coverage}
     assert covered >= targets
     assert traced > 0
+
+
+def test_every_check_ran_on_every_row_and_only_duplicates_were_rejected(built: Path) -> None:
+    gate = orjson.loads((built / "stats.json").read_bytes())["gate"]
+    assert gate["accepted"] == _config().examples
+    per_row = {cid: s for cid, s in gate["checks"].items() if not cid.startswith(("dup.", "split."))}
+    assert len(per_row) > 20
+    assert all(s["ran"] == gate["tried"] for s in per_row.values()), per_row
+    assert all(s["rejected"] == 0 and s["crashed"] == 0 for s in per_row.values()), per_row
+    rejects = [orjson.loads(line) for line in (built / "rejects.jsonl").read_bytes().splitlines()]
+    assert len(rejects) == gate["rejected"]
+    assert {r["check_id"] for r in rejects} <= {"dup.exact", "dup.near", "split.leak"}
+    assert gate["rejected"] / gate["tried"] < 0.1
+
+
+def test_traces_cover_every_transport_in_two_protocol_versions(built: Path) -> None:
+    seen: dict[str, set[str]] = {}
+    for _, example in _rows(built):
+        for message in example.trace:
+            seen.setdefault(message.transport, set()).add(message.protocol_version)
+    assert {"memory", "stdio", "streamable-http"} <= set(seen), seen
+    assert all(len(seen[t]) >= 2 for t in ("memory", "stdio", "streamable-http")), seen
 
 
 def test_cli_build_then_validate(tmp_path: Path) -> None:

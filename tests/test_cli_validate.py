@@ -71,7 +71,7 @@ def test_json_output(tmp_path: Path) -> None:
 def test_max_failures_limits_the_table(tmp_path: Path) -> None:
     lines, _ = planted_rows()
     path = write(tmp_path / "train.jsonl", lines)
-    result = RUNNER.invoke(app, ["validate", str(path), "--max-failures", "1"])
+    result = RUNNER.invoke(app, ["validate", str(path), "--max-failures", "1", "--no-provenance"])
     assert result.exit_code == 1
     assert "First failures (1 of 7)" in result.stdout
 
@@ -80,7 +80,9 @@ def test_config_quality_section_applies(tmp_path: Path) -> None:
     path = write(tmp_path / "rows.jsonl", [r.to_json_line().rstrip() for r in good_rows()])
     config = tmp_path / "build.yaml"
     config.write_text("quality:\n  max_tokens_per_row: 40\n")
-    result = RUNNER.invoke(app, ["validate", str(path), "--config", str(config), "--json"])
+    result = RUNNER.invoke(
+        app, ["validate", str(path), "--config", str(config), "--json", "--no-provenance"]
+    )
     assert result.exit_code == 1
     report = orjson.loads(result.stdout)
     assert {f["check_id"] for f in report["failures"]} == {"size.max_tokens"}

@@ -9,6 +9,7 @@ import pytest
 from hestai_datagen.errors import TemplateError, VocabularyError
 from hestai_datagen.examples.render import render_example
 from hestai_datagen.scenarios.providers import Resources, default_providers, provided_variables
+from hestai_datagen.scenarios.slots import Cycle
 from hestai_datagen.scenarios.template import load_templates
 from hestai_datagen.scenarios.vocab import load_vocabularies
 
@@ -125,3 +126,42 @@ def test_sandbox_blocks_python_internals(tmp_path: Path, vocab_dir: Path, expres
             providers={},
             resources=Resources(load_vocabularies(vocab_dir)),
         )
+
+
+def test_slots_cycle_through_every_value_before_repeating(tmp_path: Path, vocab_dir: Path) -> None:
+    [template] = _load(_write(tmp_path, GOOD), vocab_dir)
+    vocab = load_vocabularies(vocab_dir)
+
+    def names(seed: int, indices: range) -> list[str]:
+        return [
+            render_example(
+                template, seed=seed, index=i, domain="X", providers={}, resources=Resources(vocab)
+            ).messages[0].content
+            for i in indices
+        ]
+
+    for start in (0, 3, 6, 9):  # each run of 3 indices uses all 3 names once
+        assert sorted(names(1, range(start, start + 3))) == [
+            "Hello Ada",
+            "Hello Grace",
+            "Hello Linus",
+        ]
+    assert names(1, range(12)) != names(2, range(12))  # the order depends on the seed
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 4096, 4097, 10**9])
+def test_cycle_pick_is_a_permutation_of_each_run(n: int) -> None:
+    window = min(n, 500)
+    for epoch in (0, 1):
+        picks = [Cycle("key", epoch * n + i).pick("slot", n) for i in range(window)]
+        assert len(set(picks)) == window
+        assert all(0 <= p < n for p in picks)
+
+
+def test_capfirst_keeps_the_rest_of_the_text() -> None:
+    from hestai_datagen.scenarios.sandbox import new_environment
+
+    template = new_environment().from_string("{{ who | capfirst }} / {{ who | capitalize }}")
+    assert template.render(who="the HESTAI gateway") == (
+        "The HESTAI gateway / The hestai gateway"
+    )

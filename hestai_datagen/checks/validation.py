@@ -8,7 +8,7 @@ and each row turned into the same JSON as its JSONL form.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import orjson
@@ -64,13 +64,19 @@ def row_model_reason(exc: ValidationError) -> str:
     return one_line("; ".join(parts) + (f"; and {more} more" if more > 0 else ""))
 
 
+RowObserver = Callable[[str, Example], Iterable[ValidationFailure]]
+"""Called with ``(location, row)`` for every row that parses; returns its own findings on it."""
+
+
 def validate_rows(
     rows: Iterable[tuple[str, bytes]],
     config: GateConfig | None = None,
     *,
     gate: QualityGate | None = None,
+    observe: RowObserver | None = None,
 ) -> ValidationReport:
-    """Run the gate's checks (duplicates included) on ``(location, raw JSON)`` rows, in order."""
+    """Run the gate's checks (duplicates included) on ``(location, raw JSON)`` rows, in order;
+    ``observe`` adds the findings of a check on whole rows (provenance) after the gate's."""
     gate = gate or QualityGate(config)
     failures: list[ValidationFailure] = []
     count = 0
@@ -105,6 +111,8 @@ def validate_rows(
             )
             for f in verdict.findings
         )
+        if observe is not None:
+            failures.extend(observe(location, example))
     stats = gate.stats()
     if ROW_MODEL_ID in stats.checks:  # reading the row comes first: list it first
         stats.checks = {

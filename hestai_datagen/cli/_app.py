@@ -14,14 +14,23 @@ from hestai_datagen.errors import HestaiError
 
 
 class HestaiGroup(TyperGroup):
-    """A click group that reports ``HestaiError`` as ``error: <message>`` and exits 1."""
+    """A click group that reports ``HestaiError`` (and a file that cannot be read or written) as
+    ``error: <message>`` and exits 1."""
 
     def invoke(self, ctx: _click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except HestaiError as exc:
-            err_console().print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
-            ctx.exit(1)
+            _fail(ctx, str(exc))
+        except OSError as exc:
+            if exc.filename is None:
+                raise
+            _fail(ctx, f"{exc.filename}: {exc.strerror}")
+
+
+def _fail(ctx: _click.Context, message: str) -> None:
+    err_console().print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    ctx.exit(1)
 
 
 def err_console() -> Console:

@@ -1,4 +1,4 @@
-"""``hestai-datagen templates list|render``: browse and try scenario templates."""
+"""``hestai-datagen templates list|render|variety``: browse, try and measure scenario templates."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from hestai_datagen.checks.config import GateConfig
 from hestai_datagen.cli._app import out_console
 from hestai_datagen.cli.options import resolve_config
 from hestai_datagen.errors import TemplateError
 from hestai_datagen.examples.recordings import record_for
 from hestai_datagen.examples.render import render_example
+from hestai_datagen.pipeline.variety import measure_variety
+from hestai_datagen.pipeline.work import Renderer
 from hestai_datagen.scenarios import load_scenarios
 from hestai_datagen.scenarios.providers import Resources
 
@@ -78,3 +81,65 @@ def register(app: typer.Typer) -> None:
             console.print(Panel(Text(body), title=title, title_align="left", expand=True))
         if example.trace:
             console.print(f"trace: {len(example.trace)} wire messages")
+
+    @group.command("variety")
+    def variety(
+        template_ids: list[str] = typer.Argument(None, help="Template ids (default: all)."),
+        probe: int = typer.Option(
+            0, "--probe", help="Indices to render per template (default: twice its planned rows)."
+        ),
+        waste: float = typer.Option(
+            0.2, "--waste", help="Share of draws a template may lose to duplicates."
+        ),
+        config: Path | None = ConfigOption,
+        templates: Path | None = TemplatesOption,
+        cache_dir: Path = typer.Option(
+            Path("data/cache/recordings"), "--cache-dir", help="Cache of MCP recordings."
+        ),
+    ) -> None:
+        """Render each template's first indices and count distinct rows (the gate's duplicate
+        measure). Exit 1 if a template cannot make its planned rows without losing more than
+        --waste of its draws to duplicates: give it variety, or a lower max_examples."""
+        settings = resolve_config(config, templates=templates)
+        renderer = Renderer(settings, cache_dir)
+        quota = renderer.inputs.plan.quota()
+        known = {t.id: t for t in renderer.inputs.scenarios.templates}
+        for template_id in template_ids or []:
+            if template_id not in known:
+                raise TemplateError(f"no template with id {template_id!r}")
+        gate = GateConfig.from_mapping(settings.quality, source=None)
+        table = Table(
+            "id",
+            "planned",
+            "max_examples",
+            "distinct",
+            "first repeat",
+            "draws for plan",
+            "fair max_examples",
+            title="Template variety",
+        )
+        short = []
+        for template_id in template_ids or sorted(known):
+            planned = quota.get(template_id, 0)
+            found = measure_variety(renderer, template_id, probe or 2 * planned, gate)
+            draws = found.draws_for(planned)
+            too_few = found.render_errors > 0 or draws is None or draws * (1 - waste) > planned
+            if too_few:
+                short.append(template_id)
+            cap = known[template_id].max_examples
+            table.add_row(
+                template_id,
+                str(planned),
+                "-" if cap is None else str(cap),
+                f"{found.distinct}/{found.tried}",
+                "-" if found.first_repeat is None else str(found.first_repeat),
+                ("[red]" if too_few else "") + ("more" if draws is None else str(draws)),
+                str(found.most_rows(waste)),
+            )
+        out_console().print(table)
+        if short:
+            raise TemplateError(
+                f"{len(short)} template(s) lose more than {waste:.0%} of their draws to "
+                f"duplicates or fail to render, first: {short[0]} (add variety, or lower its "
+                "max_examples)"
+            )

@@ -2,7 +2,8 @@
 
 The manifest names the generator version, the seed, the sha256 of the spec, the build config and
 every template, the row counts, and the sha256 + size (+ row count) of every file of the folder
-(shards, card, charts, rejects, stats). :func:`verify_manifest` re-checks all of it.
+(shards, card, charts, rejects, stats). :func:`verify_manifest` re-checks all of it (the checks
+are in ``dataset.verify``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from hestai_datagen.dataset._files import sha256_file
-from hestai_datagen.dataset.shards import count_shard_rows
 from hestai_datagen.errors import DatasetError
 
 MANIFEST_NAME = "manifest.json"
@@ -85,47 +84,10 @@ def load_manifest(folder: Path) -> Manifest:
 
 
 def verify_manifest(folder: Path) -> list[str]:
-    """Every way the folder differs from its manifest (empty when it is intact)."""
-    try:
-        manifest = load_manifest(folder)
-    except DatasetError as exc:
-        return [str(exc)]
-    problems: list[str] = []
-    listed: set[str] = set()
-    for entry in [*manifest.shards, *manifest.files]:
-        if entry.path in listed:
-            problems.append(f"{entry.path}: listed twice in the manifest")
-        listed.add(entry.path)
-        problems.extend(_check_file(folder, entry))
-    data_dir = folder / DATA_DIR
-    if data_dir.is_dir():
-        for path in sorted(data_dir.rglob("*")):
-            rel = path.relative_to(folder).as_posix()
-            if path.is_file() and rel not in listed:
-                problems.append(f"{rel}: extra file in {DATA_DIR}/, not in the manifest")
-    counted = manifest.counts.get("splits")
-    if counted is not None and counted != manifest.split_rows():
-        problems.append(
-            f"manifest counts per split {counted} differ from its shards {manifest.split_rows()}"
-        )
-    return problems
+    """Every way the folder differs from its manifest (empty when it is intact), one line each.
 
+    The checks themselves, each with its check id, are ``dataset.verify.check_manifest``.
+    """
+    from hestai_datagen.dataset.verify import check_manifest
 
-def _check_file(folder: Path, entry: FileEntry) -> list[str]:
-    path = folder / entry.path
-    if not path.is_file():
-        return [f"{entry.path}: missing"]
-    problems: list[str] = []
-    size = path.stat().st_size
-    if size != entry.bytes:
-        problems.append(f"{entry.path}: size {size} bytes, manifest says {entry.bytes}")
-    if sha256_file(path) != entry.sha256:
-        problems.append(f"{entry.path}: sha256 differs from the manifest (file altered)")
-    if isinstance(entry, ShardEntry):
-        try:
-            rows = count_shard_rows(path)
-        except DatasetError as exc:
-            return [*problems, str(exc)]
-        if rows != entry.rows:
-            problems.append(f"{entry.path}: {rows} rows, manifest says {entry.rows}")
-    return problems
+    return [str(problem) for problem in check_manifest(folder).problems]

@@ -10,6 +10,7 @@ import hashlib
 import random
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import orjson
@@ -22,7 +23,7 @@ from hestai_datagen import __version__
 from hestai_datagen.errors import TemplateError
 from hestai_datagen.examples.model import Example, ExampleMeta, FunctionCall, Message, ToolCall
 from hestai_datagen.scenarios.providers.base import ContextProvider, ProviderInput, Resources
-from hestai_datagen.scenarios.slots import label
+from hestai_datagen.scenarios.slots import Cycle, label
 from hestai_datagen.scenarios.template import ScenarioTemplate
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -70,15 +71,19 @@ def render_example(
 ) -> Example:
     """Render example ``index`` of ``template``; ``TemplateError`` names the template file."""
     rng = example_rng(seed, template.id, index)
+    cycle = Cycle(f"{seed}\x1f{template.id}", index)
     slots = {
-        name: spec.sample(rng, resources.vocabularies) for name, spec in template.meta.slots.items()
+        name: spec.sample(rng, resources.vocabularies, partial(cycle.pick, name))
+        for name, spec in template.meta.slots.items()
     }
     context: dict[str, Any] = {**slots, "index": index}
     trace: list[Any] = []
     sdk_version: str | None = None
     if template.meta.context is not None:
         provider = providers[template.meta.context]
-        output = provider(ProviderInput(rng, slots, template.meta.context_args, resources))
+        output = provider(
+            ProviderInput(rng, slots, template.meta.context_args, resources, cycle.pick)
+        )
         context.update(output.variables)
         trace = list(output.trace)
         sdk_version = output.sdk_version

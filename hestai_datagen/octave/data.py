@@ -53,7 +53,7 @@ from hestai_datagen.octave.strict import strict_lexical_errors
 from hestai_datagen.octave.values import LexError, parse_value
 
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_RESERVED = frozenset({"true", "false", "null", "vs", "OCTAVE"})
+_RESERVED = frozenset({"true", "false", "null", "vs", "_VERSUS_", "OCTAVE"})  # read as non-strings
 
 
 def value_data(value: Value | None) -> Any:

@@ -9,6 +9,9 @@ Small steps, each in its own module and each with one job:
 - ``admission``: takes work results in schedule order: duplicates, split placement, the writer;
 - ``run``: drives the rounds until every template has its quota, then writes the folder.
 
+Two tools reuse the worker's renderer: ``variety`` (how many distinct rows a template makes, for
+its ``max_examples``) and ``provenance`` (re-render a stored row to prove it was not edited).
+
 Determinism: example (template, k) is rendered from its own seeded generator; the admission order
 is a fixed function of the seed and the plan; replacements for rejected rows are drawn from the
 same template at the next indices. So output is byte-identical for any worker count, and for a

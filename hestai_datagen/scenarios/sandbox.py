@@ -32,6 +32,12 @@ def to_yaml(value: Any) -> str:
     return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=100).rstrip("\n")
 
 
+def capfirst(text: str) -> str:
+    """The text with its first letter upper-cased and the rest kept (``capitalize`` lowers
+    the rest: "the HESTAI gateway" would become "The hestai gateway")."""
+    return text[:1].upper() + text[1:]
+
+
 def to_python(value: Any) -> str:
     """A Python literal for plain data (dicts, lists, str, numbers, bool, None)."""
     return repr(value)
@@ -47,6 +53,11 @@ def new_environment() -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        json=to_json, pretty_json=to_pretty_json, yaml=to_yaml, py=to_python, trace=trace_filter
+        json=to_json,
+        pretty_json=to_pretty_json,
+        yaml=to_yaml,
+        py=to_python,
+        trace=trace_filter,
+        capfirst=capfirst,
     )
     return env

@@ -4,11 +4,18 @@ A slot is written in a template's ``slots:`` mapping as one of
 - ``FILE.LIST`` or ``{vocab: FILE.LIST, count: N}``: N distinct items of a vocabulary list;
 - ``{choice: [a, b, …]}``: one of the inline values;
 - ``{int: [LOW, HIGH]}``: an integer in the closed range.
+
+Single values are drawn by a ``Cycle``: consecutive example indices of a template go through all
+of a slot's values, in a shuffled order, before any value repeats, so that a template's first rows
+differ as much as its slots allow (independent draws would repeat by the birthday paradox).
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 import random
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -52,17 +59,51 @@ class SlotSpec(BaseModel):
             return f"vocabulary {self.vocab!r} has fewer than {self.count} items"
         return None
 
-    def sample(self, rng: random.Random, vocabularies: Vocabularies) -> Any:
-        """Draw this slot's value."""
+    def sample(
+        self, rng: random.Random, vocabularies: Vocabularies, pick: Callable[[int], int]
+    ) -> Any:
+        """Draw this slot's value: ``pick(n)`` chooses one of ``n`` values (see ``Cycle``),
+        ``rng`` draws the several distinct items of a ``count`` slot."""
         if self.vocab is not None:
             items = vocabularies.get(self.vocab)
             if self.count == 1:
-                return items[rng.randrange(len(items))]
+                return items[pick(len(items))]
             return [items[i] for i in rng.sample(range(len(items)), self.count)]
         if self.choice is not None:
-            return self.choice[rng.randrange(len(self.choice))]
+            return self.choice[pick(len(self.choice))]
         assert self.int_range is not None
-        return rng.randint(*self.int_range)
+        low, high = self.int_range
+        return low + pick(high - low + 1)
+
+
+_SHUFFLE_LIMIT = 4096
+
+
+class Cycle:
+    """Index-driven draws for one example: ``pick(stream, n)`` is the example's position in a
+    shuffled order of ``range(n)``, a new shuffle for each run of ``n`` consecutive indices.
+
+    Every stream (a slot name, a provider's choice) has its own shuffles, derived with SHA-256
+    from the key (build seed, template id), so the value depends only on (key, stream, index).
+    """
+
+    def __init__(self, key: str, index: int) -> None:
+        self.key = key
+        self.index = index
+
+    def pick(self, stream: str, n: int) -> int:
+        """One of ``range(n)``; indices ``k·n … k·n+n-1`` get each value exactly once."""
+        epoch, position = divmod(self.index, n)
+        digest = hashlib.sha256(f"{self.key}\x1f{stream}\x1f{n}\x1f{epoch}".encode()).digest()
+        seed = int.from_bytes(digest[:16], "big")
+        if n <= _SHUFFLE_LIMIT:
+            order = list(range(n))
+            random.Random(seed).shuffle(order)
+            return order[position]
+        stride = seed % n or 1  # too many values to list: an affine bijection of range(n)
+        while math.gcd(stride, n) != 1:
+            stride += 1
+        return (stride * position + int.from_bytes(digest[16:24], "big")) % n
 
 
 def label(value: Any) -> Any:

@@ -6,6 +6,7 @@ A template is one YAML file under ``templates/``::
     priority: P1                        # P1 | P2 | P3 | INTEGRATION
     covers: [SECTION_I:…SESSION_LIFECYCLE]  # spec elements it teaches
     weight: 1.0                         # share of its priority's rows, relative to its peers
+    max_examples: 40                    # optional: rows it can make before it repeats itself
     output: chat                        # chat | tool_use | mcp_trace
     description: what the model learns
     slots: {request: requests.lifecycle, tool: tools.catalog}
@@ -23,6 +24,10 @@ A template is one YAML file under ``templates/``::
 Every string is a Jinja template. Loading checks the metadata, compiles every string, and fails
 with file and line on syntax errors, on variables that are neither slots nor provided by the
 context provider, on slots whose vocabulary is missing, and on duplicate ids.
+
+``max_examples`` is for templates whose variety is bounded (a handful of recorded traces behind a
+long, mostly fixed answer): the plan never gives such a template more rows, so a build does not
+spend its attempts on near duplicates. ``hestai-datagen templates variety ID`` measures it.
 """
 
 from __future__ import annotations
@@ -79,6 +84,7 @@ class TemplateMeta(BaseModel):
     priority: Literal["P1", "P2", "P3", "INTEGRATION"]
     covers: list[str] = Field(min_length=1)
     weight: float = Field(default=1.0, gt=0)
+    max_examples: int | None = Field(default=None, ge=1)
     output: Literal["chat", "tool_use", "mcp_trace"] = "chat"
     description: str = Field(min_length=1)
     slots: dict[str, SlotSpec] = Field(default_factory=dict)
@@ -132,6 +138,11 @@ class ScenarioTemplate:
     @property
     def weight(self) -> float:
         return self.meta.weight
+
+    @property
+    def max_examples(self) -> int | None:
+        """How many distinct rows the template can make (``None``: more than any plan asks)."""
+        return self.meta.max_examples
 
 
 def _strings(meta: TemplateMeta) -> Iterator[tuple[YamlPath, str]]:

@@ -3,7 +3,8 @@
 The plan is pure arithmetic over the spec, the templates' metadata and the build config:
 1. each priority gets ``examples × share`` rows (largest remainder, so the total is exact);
 2. inside a priority, each template's weight is its own weight times the gap weight of the most
-   critical element it covers, and rows are split over templates by that weight;
+   critical element it covers, and rows are split over templates by that weight; a template
+   never gets more than its ``max_examples``, the rows it cannot take go to its peers by weight;
 3. an element's planned count is the number of rows whose template covers it.
 """
 
@@ -14,7 +15,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict
 
-from hestai_datagen.errors import SpecError
+from hestai_datagen.errors import ConfigError, SpecError
 from hestai_datagen.scenarios.template import ScenarioTemplate
 from hestai_datagen.spec.config import BuildConfig
 from hestai_datagen.spec.targets import Section, SpecElement
@@ -82,6 +83,28 @@ def largest_remainder(total: int, weights: Mapping[str, float]) -> dict[str, int
     return {k: counts.get(k, 0) for k in weights}
 
 
+def capped_split(
+    total: int, weights: Mapping[str, float], caps: Mapping[str, int | None]
+) -> dict[str, int]:
+    """``largest_remainder`` where no key gets more than its cap; the surplus of a capped key is
+    split over the others by weight. Raises ``ValueError`` if the caps cannot hold ``total``."""
+    counts = dict.fromkeys(weights, 0)
+    open_weights = dict(weights)
+    remaining = total
+    while True:
+        split = largest_remainder(remaining, open_weights)
+        full = [k for k, n in split.items() if (cap := caps.get(k)) is not None and n > cap]
+        if not full:
+            counts.update(split)
+            if sum(counts.values()) < total:
+                raise ValueError(f"the caps hold {sum(counts.values())} of {total} rows")
+            return counts
+        for key in full:
+            counts[key] = caps[key] or 0
+            remaining -= counts[key]
+            del open_weights[key]
+
+
 def make_plan(
     sections: Sequence[Section],
     templates: Sequence[ScenarioTemplate],
@@ -111,7 +134,17 @@ def make_plan(
     for priority in priorities:
         group = sorted((t for t in templates if t.priority == priority), key=lambda t: t.id)
         weights = {t.id: weight(t) for t in group}
-        counts = largest_remainder(per_priority[priority], weights)
+        try:
+            counts = capped_split(
+                per_priority[priority], weights, {t.id: t.max_examples for t in group}
+            )
+        except ValueError:
+            most = sum(t.max_examples or 0 for t in group)
+            raise ConfigError(
+                f"{priority} is planned {per_priority[priority]} rows but its templates can make "
+                f"at most {most} distinct rows (their max_examples); lower `examples` or the "
+                f"{priority} share, or add templates"
+            ) from None
         allocations.extend(
             TemplateAllocation(
                 template_id=t.id, priority=priority, weight=weights[t.id], examples=counts[t.id]

@@ -98,14 +98,14 @@ def trace_filter(wire: Sequence[Mapping[str, Any]], keep: Sequence[str] = ()) ->
 
 
 def provide(given: ProviderInput) -> ProviderOutput:
-    """Draw one of the matching recordings."""
+    """Draw one of the matching recordings (each is used once before any repeats)."""
     keys = sorted(
         (k for k in given.resources.recordings if _matches(k, given.args)),
         key=lambda k: (k.scenario, k.transport, k.protocol_version, k.stateless),
     )
     if not keys:
         raise LookupError(f"no recording matches {dict(given.args)}")
-    key = keys[given.rng.randrange(len(keys))]
+    key = keys[given.choose("recording", len(keys))]
     recording = given.resources.recordings[key]
     return ProviderOutput(
         variables={
