@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -67,10 +69,27 @@ def test_the_default_plan_keeps_every_template_within_max_examples() -> None:
     quota = inputs.plan.quota()
     assert sum(quota.values()) == inputs.config.examples
     assert all(quota[t] <= (caps[t] or quota[t]) for t in quota)
-    assert any(cap is not None and quota[t] == cap for t, cap in caps.items())
 
 
-def test_a_plan_beyond_the_templates_variety_is_a_clear_config_error() -> None:
-    config = load_config(None, config_dir())
-    with pytest.raises(ConfigError, match=r"P1 is planned \d+ rows but its templates can make"):
-        prepare(config.model_copy(update={"examples": 100_000}), None)
+CAPPED = """\
+id: p3.test.capped
+priority: P3
+max_examples: 3
+covers: [SECTION_III:ARCHITECTURE_SPECIFIC_CODE.ASYNC_PYTHON_PATTERNS]
+description: a template that can only make three rows
+messages:
+  - {role: user, content: "Why gather?"}
+  - {role: assistant, content: "To run the tool calls concurrently."}
+"""
+
+
+def test_a_plan_beyond_the_templates_variety_is_a_clear_config_error(tmp_path: Path) -> None:
+    (tmp_path / "capped.yaml").write_text(CAPPED)
+    config = load_config(None, config_dir()).model_copy(update={"templates": tmp_path})
+    assert prepare(config.model_copy(update={"examples": 3}), None).plan.quota() == {
+        "p3.test.capped": 3
+    }
+    with pytest.raises(
+        ConfigError, match=r"P3 is planned 4 rows but its templates can make at most 3"
+    ):
+        prepare(config.model_copy(update={"examples": 4}), None)

@@ -165,3 +165,22 @@ def test_capfirst_keeps_the_rest_of_the_text() -> None:
     assert template.render(who="the HESTAI gateway") == (
         "The HESTAI gateway / The hestai gateway"
     )
+
+
+def test_a_variable_set_inside_a_branch_is_not_a_missing_slot(
+    tmp_path: Path, vocab_dir: Path
+) -> None:
+    text = GOOD.replace(
+        "{{ n }} times hello",
+        "{% if n > 1 %}{% set many = n %}{{ many }} times{% else %}once{% endif %} hello",
+    )
+    [template] = _load(_write(tmp_path, text), vocab_dir)
+    example = render_example(
+        template,
+        seed=1,
+        index=0,
+        domain="X",
+        providers={},
+        resources=Resources(load_vocabularies(vocab_dir)),
+    )
+    assert "hello" in example.messages[1].content

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from jinja2 import Template, TemplateSyntaxError, meta
+from jinja2 import Template, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -173,7 +173,11 @@ def _compile(
             line=offset if line else None,
             column=column if "\n" not in text else None,
         ) from None
-    return env.from_string(ast), meta.find_undeclared_variables(ast)
+    # Jinja reports a name ``{% set %}`` inside a branch as undeclared (it may be unset on the
+    # other path); the template sets it, so it is not a missing slot. A use on a path where it is
+    # unset still fails at render time (StrictUndefined), which the render tests catch.
+    assigned = {name.name for name in ast.find_all(nodes.Name) if name.ctx == "store"}
+    return env.from_string(ast), meta.find_undeclared_variables(ast) - assigned
 
 
 def load_template(
