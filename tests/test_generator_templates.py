@@ -184,3 +184,12 @@ def test_a_variable_set_inside_a_branch_is_not_a_missing_slot(
         resources=Resources(load_vocabularies(vocab_dir)),
     )
     assert "hello" in example.messages[1].content
+
+
+def test_slot_labels_name_items_and_tell_unnamed_ones_apart() -> None:
+    from hestai_datagen.scenarios.slots import label
+
+    assert label({"name": "redis", "port": 6379}) == "redis"
+    first, second = label({"port": 6379}), label({"port": 5432})
+    assert first != second and first.startswith("sha256:")
+    assert label([{"id": "a"}, 3]) == ["a", 3]

@@ -18,6 +18,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hestai_datagen.scenarios.vocab import Vocabularies
@@ -107,12 +108,14 @@ class Cycle:
 
 
 def label(value: Any) -> Any:
-    """A short, JSON-compatible name for a slot value (for provenance and held-out splits)."""
+    """A short, JSON-compatible name for a slot value (for provenance and held-out splits): its
+    ``id``/``name``/``title``/``text``, else a digest of its content (two items never share one)."""
     if isinstance(value, dict):
         for key in ("id", "name", "title", "text"):
             if isinstance(value.get(key), str):
                 return value[key]
-        return sorted(value)
+        content = orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=str)
+        return "sha256:" + hashlib.sha256(content).hexdigest()[:12]
     if isinstance(value, list):
         return [label(v) for v in value]
     return value
