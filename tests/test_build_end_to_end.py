@@ -122,17 +122,19 @@ def test_every_row_covers_the_plan_and_traces_are_true_to_the_spec(built: Path) 
     assert traced > 0
 
 
-def test_every_check_ran_on_every_row_and_only_duplicates_were_rejected(built: Path) -> None:
+def test_a_default_build_rejects_nothing_and_every_check_ran_on_every_row(built: Path) -> None:
+    """A reject from the project's own templates is a template bug (a failed check, or too
+    little variety: a duplicate); ``hestai-datagen templates variety`` finds the latter."""
     gate = orjson.loads((built / "stats.json").read_bytes())["gate"]
-    assert gate["accepted"] == _config().examples
-    per_row = {cid: s for cid, s in gate["checks"].items() if not cid.startswith(("dup.", "split."))}
+    assert gate["accepted"] == gate["tried"] == _config().examples
+    assert gate["rejected"] == 0
+    assert (built / "rejects.jsonl").read_bytes() == b""
+    per_row = {
+        cid: s for cid, s in gate["checks"].items() if not cid.startswith(("dup.", "split."))
+    }
     assert len(per_row) > 20
     assert all(s["ran"] == gate["tried"] for s in per_row.values()), per_row
-    assert all(s["rejected"] == 0 and s["crashed"] == 0 for s in per_row.values()), per_row
-    rejects = [orjson.loads(line) for line in (built / "rejects.jsonl").read_bytes().splitlines()]
-    assert len(rejects) == gate["rejected"]
-    assert {r["check_id"] for r in rejects} <= {"dup.exact", "dup.near", "split.leak"}
-    assert gate["rejected"] / gate["tried"] < 0.1
+    assert all(s["crashed"] == 0 for s in per_row.values()), per_row
 
 
 def test_traces_cover_every_transport_in_two_protocol_versions(built: Path) -> None:

@@ -45,7 +45,7 @@ def test_zero_weights_get_nothing() -> None:
 def test_capped_split_respects_caps_and_total(
     total: int, weights: dict[str, float], caps: dict[str, int]
 ) -> None:
-    room = sum(caps[k] if k in caps else total for k in weights)
+    room = sum(caps.get(k, total) for k in weights)
     if room < total:
         with pytest.raises(ValueError):
             capped_split(total, weights, caps)

@@ -136,7 +136,9 @@ def test_slots_cycle_through_every_value_before_repeating(tmp_path: Path, vocab_
         return [
             render_example(
                 template, seed=seed, index=i, domain="X", providers={}, resources=Resources(vocab)
-            ).messages[0].content
+            )
+            .messages[0]
+            .content
             for i in indices
         ]
 
@@ -162,9 +164,7 @@ def test_capfirst_keeps_the_rest_of_the_text() -> None:
     from hestai_datagen.scenarios.sandbox import new_environment
 
     template = new_environment().from_string("{{ who | capfirst }} / {{ who | capitalize }}")
-    assert template.render(who="the HESTAI gateway") == (
-        "The HESTAI gateway / The hestai gateway"
-    )
+    assert template.render(who="the HESTAI gateway") == ("The HESTAI gateway / The hestai gateway")
 
 
 def test_a_variable_set_inside_a_branch_is_not_a_missing_slot(
