@@ -64,37 +64,35 @@ def card_metadata(card: CardInput) -> dict[str, Any]:
     """The YAML front matter as a dict (stable key order)."""
     splits = [s for s in card.info.splits.split_names() if card.stats.splits.get(s, 0) > 0]
     ext = card.data_format
-    return {
-        "license": card.info.license,
-        "language": list(card.info.language),
-        "pretty_name": card.info.pretty_name,
-        "task_categories": ["text-generation"],
-        "tags": ["synthetic", "tool-calling", "function-calling", "mcp", "octave", "hestai"],
-        "size_categories": [size_category(card.stats.total())],
-        "configs": [
-            {
-                "config_name": "default",
-                "default": True,
-                "data_files": [{"split": s, "path": f"data/{s}-*.{ext}"} for s in splits],
-            },
+    configs: list[dict[str, Any]] = [
+        {
+            "config_name": "default",
+            "default": True,
+            "data_files": [{"split": s, "path": f"data/{s}-*.{ext}"} for s in splits],
+        }
+    ]
+    infos: list[dict[str, Any]] = [
+        {
+            "config_name": "default",
+            "features": features_yaml(example_features()),
+            "splits": [
+                {
+                    "name": s,
+                    "num_bytes": card.split_arrow_bytes.get(s, 0),
+                    "num_examples": card.stats.splits[s],
+                }
+                for s in splits
+            ],
+        }
+    ]
+    if card.stats.rejects:  # ``datasets`` refuses a config whose files hold no rows
+        configs.append(
             {
                 "config_name": REJECTS_CONFIG,
                 "data_files": [{"split": REJECTS_SPLIT, "path": rejects_config_file(ext)}],
-            },
-        ],
-        "dataset_info": [
-            {
-                "config_name": "default",
-                "features": features_yaml(example_features()),
-                "splits": [
-                    {
-                        "name": s,
-                        "num_bytes": card.split_arrow_bytes.get(s, 0),
-                        "num_examples": card.stats.splits[s],
-                    }
-                    for s in splits
-                ],
-            },
+            }
+        )
+        infos.append(
             {
                 "config_name": REJECTS_CONFIG,
                 "features": features_yaml(reject_features()),
@@ -105,8 +103,17 @@ def card_metadata(card: CardInput) -> dict[str, Any]:
                         "num_examples": card.stats.rejects,
                     }
                 ],
-            },
-        ],
+            }
+        )
+    return {
+        "license": card.info.license,
+        "language": list(card.info.language),
+        "pretty_name": card.info.pretty_name,
+        "task_categories": ["text-generation"],
+        "tags": ["synthetic", "tool-calling", "function-calling", "mcp", "octave", "hestai"],
+        "size_categories": [size_category(card.stats.total())],
+        "configs": configs,
+        "dataset_info": infos,
     }
 
 
@@ -249,12 +256,22 @@ def _counts(card: CardInput) -> str:
             "",
             by_scenario,
             "",
-            f"The quality gate rejected {stats.rejects} candidate row"
-            f"{'' if stats.rejects == 1 else 's'}; they are in "
-            f"`{rejects_config_file(card.data_format)}` (config `{REJECTS_CONFIG}`) with the "
-            "check that failed, so they "
-            "can be audited.",
+            _rejects_line(card),
         ]
+    )
+
+
+def _rejects_line(card: CardInput) -> str:
+    rejects = card.stats.rejects
+    if not rejects:
+        return (
+            f"The quality gate rejected no candidate row (`{REJECTS_FILE}` is empty, so the card "
+            f"declares no `{REJECTS_CONFIG}` config)."
+        )
+    return (
+        f"The quality gate rejected {rejects} candidate row{'' if rejects == 1 else 's'}; they are "
+        f"in `{rejects_config_file(card.data_format)}` (config `{REJECTS_CONFIG}`) with the check "
+        "that failed, so they can be audited."
     )
 
 
