@@ -20,8 +20,10 @@ from hestai_datagen.cli import app
 from hestai_datagen.cli.options import resolve_config
 from hestai_datagen.dataset import cross_split_duplicates, iter_shard_rows, load_manifest
 from hestai_datagen.examples.model import Example
+from hestai_datagen.examples.recordings import record_for
 from hestai_datagen.mcp_traces import check_trace
 from hestai_datagen.pipeline import JOURNAL_FILE, prepare, run_build
+from hestai_datagen.scenarios import load_scenarios
 from hestai_datagen.spec import BuildConfig
 
 pytestmark = pytest.mark.slow
@@ -138,13 +140,20 @@ def test_a_default_build_rejects_nothing_and_every_check_ran_on_every_row(built:
     assert all(s["crashed"] == 0 for s in per_row.values()), per_row
 
 
-def test_traces_cover_every_transport_in_two_protocol_versions(built: Path) -> None:
+def test_traces_cover_every_transport_and_scenario(built: Path) -> None:
     seen: dict[str, set[str]] = {}
     for _, example in _rows(built):
         for message in example.trace:
             seen.setdefault(message.transport, set()).add(message.protocol_version)
-    assert {"memory", "stdio", "streamable-http"} <= set(seen), seen
+    assert {"memory", "stdio", "streamable-http", "sse"} <= set(seen), seen
     assert all(len(seen[t]) >= 2 for t in ("memory", "stdio", "streamable-http")), seen
+    # which recording each trace is: every scenario the recorder has (errors included) is taught
+    config = _config()
+    templates = load_scenarios(config.templates, config.vocabularies).templates
+    recordings = record_for(templates, CACHE)
+    scenario_of = {tuple(m.raw for m in r.messages): k.scenario for k, r in recordings.items()}
+    taught = {scenario_of[tuple(m.raw for m in e.trace)] for _, e in _rows(built) if e.trace}
+    assert taught == {key.scenario for key in recordings}
 
 
 def test_cli_build_then_validate(tmp_path: Path) -> None:
