@@ -104,6 +104,22 @@ def test_datasets_loads_the_folder_with_the_manifest_counts(built: Path) -> None
     assert "config_name: rejects" not in (built / "README.md").read_text()
 
 
+def test_a_parquet_build_loads_with_the_same_rows(built: Path, tmp_path: Path) -> None:
+    from datasets import load_dataset
+
+    output = {**_config().output.model_dump(), "format": "parquet"}
+    parquet = _build(tmp_path / "parquet", output=output)
+    assert sorted(p.name for p in (parquet / "data").iterdir())[0].endswith(".parquet")
+    loaded = load_dataset(str(parquet))
+    assert {name: len(split) for name, split in loaded.items()} == (
+        load_manifest(parquet).counts["splits"]
+    )
+    as_jsonl = {e.id: e for _, e in _rows(built)}
+    for split, rows in loaded.items():
+        for row in rows.select(range(0, len(rows), 50)):
+            assert Example.model_validate(row) == as_jsonl[row["id"]], (split, row["id"])
+
+
 def test_no_duplicate_crosses_splits(built: Path) -> None:
     assert cross_split_duplicates(built) == []
 
