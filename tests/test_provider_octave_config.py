@@ -11,6 +11,7 @@ import pytest
 from hestai_datagen.octave import check, parse, query, to_data
 from hestai_datagen.scenarios.providers import octave_config
 from hestai_datagen.scenarios.providers.base import ProviderInput, Resources
+from hestai_datagen.scenarios.slots import Cycle
 from hestai_datagen.scenarios.vocab import load_vocabularies
 
 VOCAB = load_vocabularies(Path(__file__).resolve().parents[1] / "data" / "vocab")
@@ -18,7 +19,11 @@ VOCAB = load_vocabularies(Path(__file__).resolve().parents[1] / "data" / "vocab"
 
 def _provide(seed: int, **args: Any) -> dict[str, Any]:
     given = ProviderInput(
-        rng=random.Random(seed), slots={}, args=args, resources=Resources(vocabularies=VOCAB)
+        rng=random.Random(seed),
+        slots={},
+        args=args,
+        resources=Resources(vocabularies=VOCAB),
+        pick=Cycle("octave-config-test", seed).pick,
     )
     return octave_config.provide(given).variables
 

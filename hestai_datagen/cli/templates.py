@@ -86,10 +86,17 @@ def register(app: typer.Typer) -> None:
     def variety(
         template_ids: list[str] = typer.Argument(None, help="Template ids (default: all)."),
         probe: int = typer.Option(
-            0, "--probe", help="Indices to render per template (default: twice its planned rows)."
+            0,
+            "--probe",
+            min=0,
+            help="Indices to render per template (default: twice its planned rows).",
         ),
         waste: float = typer.Option(
-            0.2, "--waste", help="Share of draws a template may lose to duplicates."
+            0.2,
+            "--waste",
+            min=0.0,
+            max=0.99,
+            help="Share of draws a template may lose to duplicates.",
         ),
         config: Path | None = ConfigOption,
         templates: Path | None = TemplatesOption,

@@ -20,6 +20,7 @@ build's (the cache key holds them) may differ in their bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import heapq
 from collections import Counter
@@ -146,6 +147,7 @@ class ProvenanceCheck:
         self._sample = sample
         self._where = where
         self._renderers: dict[int, Renderer] = {}
+        self._inputs: BuildInputs | None = None
         self._templates: dict[str, ScenarioTemplate] | None = None
         self._load_error: str | None = None
         self._spec_changed = False
@@ -277,6 +279,7 @@ class ProvenanceCheck:
 
     def _learn(self, inputs: BuildInputs) -> None:
         """What the local inputs are, and (for a folder) how they differ from the build's."""
+        self._inputs = inputs
         self._templates = {t.id: t for t in inputs.scenarios.templates}
         manifest = self._manifest
         if manifest is None:
@@ -316,8 +319,11 @@ class ProvenanceCheck:
 
     def _renderer(self, seed: int) -> Renderer:
         renderer = self._renderers.get(seed)
-        if renderer is None:
-            renderer = Renderer(self._config.model_copy(update={"seed": seed}), self._cache_dir)
+        if renderer is None:  # rows reach here only once the local inputs are loaded
+            assert self._inputs is not None
+            config = self._inputs.config.model_copy(update={"seed": seed})
+            inputs = dataclasses.replace(self._inputs, config=config)
+            renderer = Renderer(config, self._cache_dir, inputs=inputs)
             self._renderers[seed] = renderer
         return renderer
 

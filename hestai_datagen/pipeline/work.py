@@ -21,7 +21,7 @@ from hestai_datagen.checks.gate import RowFindings
 from hestai_datagen.examples.model import Example
 from hestai_datagen.examples.recordings import record_for
 from hestai_datagen.examples.render import render_example
-from hestai_datagen.pipeline.inputs import prepare
+from hestai_datagen.pipeline.inputs import BuildInputs, prepare
 from hestai_datagen.scenarios.providers import Resources
 from hestai_datagen.spec import BuildConfig
 
@@ -69,8 +69,11 @@ class WorkResult(BaseModel):
 class Renderer:
     """Renders work items; built once per process from the config (templates do not pickle)."""
 
-    def __init__(self, config: BuildConfig, cache_dir: Path | None) -> None:
-        self.inputs = prepare(config, None)
+    def __init__(
+        self, config: BuildConfig, cache_dir: Path | None, *, inputs: BuildInputs | None = None
+    ) -> None:
+        """``inputs``: already prepared from ``config`` (else they are prepared here)."""
+        self.inputs = inputs if inputs is not None else prepare(config, None)
         self.resources = Resources(
             self.inputs.scenarios.vocabularies,
             record_for(self.inputs.scenarios.templates, cache_dir),

@@ -33,11 +33,8 @@ class ProviderInput:
     slots: Mapping[str, Any]
     args: Mapping[str, Any]
     resources: Resources
-    pick: Callable[[str, int], int] | None = None  # ``Cycle.pick`` of the example, if any
-
-    def choose(self, stream: str, n: int) -> int:
-        """One of ``range(n)``: cycled over example indices when rendering (see ``Cycle``)."""
-        return self.pick(stream, n) if self.pick is not None else self.rng.randrange(n)
+    pick: Callable[[str, int], int]
+    """``Cycle.pick`` of the example: one of ``range(n)``, cycled over example indices."""
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ def provide(given: ProviderInput) -> ProviderOutput:
     )
     if not keys:
         raise LookupError(f"no recording matches {dict(given.args)}")
-    key = keys[given.choose("recording", len(keys))]
+    key = keys[given.pick("recording", len(keys))]
     recording = given.resources.recordings[key]
     return ProviderOutput(
         variables={
